@@ -1,0 +1,32 @@
+# tc_cmocka_test(NAME name SOURCES a.c ... [LIBS l ...] LABELS l ...)
+#
+# Builds one cmocka test program and registers each of its cases as its own
+# ctest test ("name.case"), so a failure names the case and `ctest -R` picks
+# one. The cases are read from the sources: every cmocka_unit_test*(case...)
+# entry. The program runs the case given as its argument (see
+# cmake/cmocka_main.h, which every test program uses).
+function(tc_cmocka_test)
+  cmake_parse_arguments(T "" "NAME" "SOURCES;LIBS;LABELS" ${ARGN})
+  add_executable(${T_NAME} ${T_SOURCES})
+  target_link_libraries(${T_NAME} PRIVATE ${T_LIBS} PkgConfig::CMOCKA)
+  tc_warnings(${T_NAME})
+  set(cases "")
+  foreach(src IN LISTS T_SOURCES)
+    get_filename_component(abs "${src}" ABSOLUTE)
+    set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${abs}")
+    file(READ "${abs}" text)
+    string(REGEX MATCHALL "cmocka_unit_test[a-z_]*\\([ \t\r\n]*[A-Za-z0-9_]+" found "${text}")
+    foreach(m IN LISTS found)
+      string(REGEX REPLACE ".*\\([ \t\r\n]*" "" case "${m}")
+      list(APPEND cases "${case}")
+    endforeach()
+  endforeach()
+  list(REMOVE_DUPLICATES cases)
+  if(NOT cases)
+    message(FATAL_ERROR "tc_cmocka_test(${T_NAME}): no cmocka_unit_test entries found")
+  endif()
+  foreach(case IN LISTS cases)
+    add_test(NAME ${T_NAME}.${case} COMMAND ${T_NAME} ${case})
+    set_tests_properties(${T_NAME}.${case} PROPERTIES LABELS "${T_LABELS}" TIMEOUT 60)
+  endforeach()
+endfunction()
