@@ -33,7 +33,7 @@
 #define SEG_IP6_HDR_LEN 40           /* IPv6 fixed header */
 #define SEG_IP6_EXT_MAX 256          /* bytes of extension headers we build */
 #define SEG_SACK_MAX 4               /* SACK blocks that fit the option space */
-#define SEG_MAX_PACKET 65535 + 40    /* largest packet we build or accept */
+#define SEG_MAX_PACKET (65535 + 40)  /* largest packet we build or accept */
 #define SEG_ICMP_QUOTE_MAX 576       /* bytes of the offending packet an ICMP error quotes */
 
 /* ---- error codes (negative returns) ------------------------------------ */
@@ -58,7 +58,23 @@ enum seg_error {
 /* A short English text for a SEG_E* code; never NULL. */
 const char *seg_strerror(int err);
 
-/* Where and why decoding failed. */
+/* Where and why decoding failed.
+ *
+ * `offset` is the byte offset, from the start of the packet given to the
+ * decoder, of the field at fault: the IPv4 total length (2) or IPv6 payload
+ * length (4) for SEG_EIPLEN, the fragment field (6) or the fragment header
+ * for SEG_EFRAG, the protocol / next-header byte for SEG_EPROTO, the TCP
+ * data-offset byte for SEG_EDOFF, an option's length byte (its kind byte
+ * when the length byte is missing) for SEG_EOPTLEN / SEG_EOPTVAL, the
+ * extension header for SEG_EEXTHDR, the ICMP type for SEG_EICMP. For
+ * SEG_ETRUNC it is where the header that does not fit begins.
+ *
+ * SEG_ETRUNC versus SEG_EIPLEN: the IP length field is blamed (SEG_EIPLEN)
+ * when it claims more bytes than the buffer holds or fewer than the IP
+ * header itself, or when it cuts a TCP / ICMP header short while the
+ * buffer holds more bytes after it; a header cut short by the end of the
+ * buffer is SEG_ETRUNC. Bytes past the IP length are link padding and are
+ * ignored. */
 struct seg_err {
 	int code;             /* a SEG_E* value */
 	size_t offset;        /* byte offset into the packet of the bad field */
@@ -138,21 +154,30 @@ int seg_opts_add_mss(struct seg_opts *o, uint16_t mss);
 int seg_opts_add_wscale(struct seg_opts *o, uint8_t shift);
 int seg_opts_add_sack_perm(struct seg_opts *o);
 int seg_opts_add_ts(struct seg_opts *o, uint32_t val, uint32_t ecr);
-/* `n` blocks, 1 <= n <= 4 (the space holds 3 next to timestamps). */
+/* `n` blocks, 1 <= n <= 4 (the space holds 3 next to timestamps);
+ * SEG_EINVAL for another n. */
 int seg_opts_add_sack(struct seg_opts *o, const struct seg_sack_block *b, unsigned n);
 /* Any option, kind and length byte exactly as given, followed by `n` data
  * bytes: the way to build unknown or deliberately malformed options (a
  * length of 0, 1, or one that runs past the header). `len` is written as
- * is and need not equal n + 2. The view is not updated for malformed ones. */
+ * is and need not equal n + 2. The view is not updated for malformed ones
+ * (len != n + 2, a known kind with the wrong length) nor for kinds 0 and 1.
+ * SEG_EINVAL if `data` is NULL and n > 0.
+ *
+ * The view follows the parser: once an EOL is in `raw`, options added after
+ * it go into `raw` but not into the view (the parser stops at EOL). */
 int seg_opts_add_raw(struct seg_opts *o, uint8_t kind, uint8_t len, const uint8_t *data,
 		     size_t n);
-/* Pad `raw` with EOL bytes to a multiple of 4. */
+/* Pad `raw` with EOL bytes to a multiple of 4 (SEG_HAS_EOL is set if a
+ * byte was added, as the parser would see it). Always returns 0. */
 int seg_opts_pad(struct seg_opts *o);
 
 /* Parse `n` bytes of option space into `out` (raw copied, view filled).
  * Options are accepted at any alignment (RFC 9293 MUST-64); unknown kinds
- * are skipped by their length (MUST-68); parsing stops at EOL. Returns 0 or
- * SEG_EOPTLEN / SEG_EOPTVAL with `err` (may be NULL) saying which byte. */
+ * are skipped by their length (MUST-68); parsing stops at EOL (the bytes
+ * after it are still copied to raw). Returns 0 or SEG_EOPTLEN / SEG_EOPTVAL
+ * with `err` (may be NULL) saying which byte; n > 40 is SEG_EOPTLEN.
+ * `out` is written only on success. */
 int seg_opts_parse(const uint8_t *p, size_t n, struct seg_opts *out, struct seg_err *err);
 
 /* ---- the segment --------------------------------------------------------- */
@@ -171,6 +196,9 @@ struct seg_wire {
 	uint16_t ip_csum;
 	uint8_t doff;        /* TCP data offset in words; 0 = computed */
 	int32_t ip_len_delta;/* added to the IP total/payload length field */
+	uint16_t ip_frag;    /* IPv4: ORed into the flags + fragment-offset
+	                      * field, e.g. 0x2000 (MF) or an offset in 8-byte
+	                      * units; the decoder answers SEG_EFRAG to these */
 };
 
 struct seg {
@@ -190,6 +218,7 @@ struct seg {
 	                                   * chains the last one to TCP */
 	uint16_t ip6_ext_len;
 	uint8_t ip6_ext_first;       /* next-header value naming the first one */
+	                             /* (see seg_ip6_ext_add to build them) */
 
 	/* TCP header. */
 	uint16_t sport;
@@ -209,7 +238,8 @@ struct seg {
 	size_t len;
 
 	/* Filled by the decoder: the checksums as found and whether they
-	 * verified. Ignored by the encoder (see `wire`). */
+	 * verified. Ignored by the encoder (see `wire`), so re-encoding a
+	 * decoded segment writes correct checksums. */
 	uint16_t tcp_csum;
 	bool tcp_csum_ok;
 	bool ip_csum_ok;             /* IPv4 header checksum; true for IPv6 */
@@ -224,6 +254,16 @@ void seg_init(struct seg *s, enum seg_family family);
  * SYN and FIN (RFC 9293 §3.4, SEG.LEN). */
 uint32_t seg_seq_len(const struct seg *s);
 
+/* Append an IPv6 extension header of next-header value `type` to
+ * s->ip6_ext: the next-header and length bytes, then `body[0..n)`, padded
+ * to a multiple of 8 bytes (with Pad1/PadN options for hop-by-hop (0) and
+ * destination options (60), with zeros otherwise). A fragment header (44)
+ * takes exactly 6 body bytes. The previous header (or ip6_ext_first) is
+ * chained to the new one, whose next-header byte is set to TCP (6).
+ * Returns 0, SEG_ESPACE (past SEG_IP6_EXT_MAX) or SEG_EINVAL (the existing
+ * chain does not add up, or a fragment body is not 6 bytes). */
+int seg_ip6_ext_add(struct seg *s, uint8_t type, const uint8_t *body, size_t n);
+
 /* ---- ICMP errors ---------------------------------------------------------- */
 
 enum seg_icmp_kind {
@@ -236,12 +276,14 @@ enum seg_icmp_kind {
 
 /* An ICMP or ICMPv6 error quoting a TCP segment. */
 struct seg_icmp {
-	/* Outer IP header. */
+	/* Outer IP header (no options / extension headers are built; the
+	 * decoder skips them). */
 	uint8_t family;
 	uint8_t src[16];
 	uint8_t dst[16];
 	uint8_t tos;
-	uint8_t ttl;
+	uint8_t ttl;             /* 0 = 64 when encoding */
+	bool ip_csum_ok;         /* decoder: outer IPv4 header checksum; true for v6 */
 
 	uint8_t type;            /* on-wire type and code */
 	uint8_t code;
@@ -251,20 +293,32 @@ struct seg_icmp {
 
 	/* The quoted packet: its IP header and at least the first 8 bytes of
 	 * its TCP header (ports and sequence number). The other TCP fields are
-	 * valid only if `quote_full` (the quote held a whole TCP header). */
+	 * valid only if `quote_full` (the quote held a whole TCP header, with
+	 * options that parse); quoted.payload / len are then the payload bytes
+	 * the quote holds. quoted.tcp_csum_ok is true only if the whole
+	 * segment was quoted and verified. */
 	struct seg quoted;
 	bool quote_full;
+	/* Bytes of the quoted packet in the message. Encoder: 0 = as many as
+	 * fit SEG_ICMP_QUOTE_MAX; another value is used as given (cut to the
+	 * packet's length), so fewer than IP header + 8 bytes builds an error
+	 * the decoder rejects. Decoder: the bytes found. */
+	size_t quote_len;
 
 	bool icmp_csum_ok;        /* filled by the decoder */
 	bool icmp_csum_set;       /* encoder: write icmp_csum as given */
-	uint16_t icmp_csum;
+	uint16_t icmp_csum;       /* decoder: the checksum found */
 };
 
 /* Fill `m` for an error of `kind` about `quoted` (copied), with the outer
- * addresses swapped from it, as a router or host on the path would send.
- * `code` is the ICMP code for UNREACH / TIME_EXCEEDED / PARAM_PROBLEM
- * (translated for ICMPv6 where the numbers differ), `mtu` is used for
- * FRAG_NEEDED. */
+ * addresses swapped from it, as a router or host on the path would send,
+ * and TTL 64. The type is chosen by kind and family (ICMPv4 3/3/11/12/4,
+ * ICMPv6 1/2/3/4). `code` is the on-wire code for UNREACH / TIME_EXCEEDED
+ * / PARAM_PROBLEM in the family's own numbering (port unreachable is 3 in
+ * ICMPv4, 4 in ICMPv6; RFC 792, RFC 4443); FRAG_NEEDED gets code 4 in v4
+ * and 0 in v6, SOURCE_QUENCH code 0. `mtu` is used for FRAG_NEEDED. There
+ * is no ICMPv6 source quench: for IPv6 that kind leaves type 0 and
+ * seg_icmp_encode() answers SEG_EINVAL. */
 void seg_icmp_init(struct seg_icmp *m, enum seg_icmp_kind kind, uint8_t code, uint32_t mtu,
 		   const struct seg *quoted);
 
@@ -296,12 +350,23 @@ int seg_decode(const uint8_t *p, size_t n, struct seg_packet *out, struct seg_er
 /* Encode `s` as an IP packet into `buf` of `cap` bytes, computing lengths,
  * the data offset and checksums unless `s->wire` overrides them. Options
  * are padded to a multiple of 4 with EOL. `*out_len` gets the length.
- * Returns 0 or SEG_ESPACE / SEG_EINVAL. */
+ * `s->payload` may point into `buf` (re-encoding in place).
+ * Returns 0 or SEG_ESPACE / SEG_EINVAL: unknown family, option or IPv4
+ * option area over 40 bytes, extension area over SEG_IP6_EXT_MAX, reserved
+ * > 15, wire.doff > 15, flow label over 20 bits, payload NULL with len > 0,
+ * a packet past 65535 bytes (IPv4) or payload past 65535 (IPv6), or an IP
+ * length field that ip_len_delta pushes out of 0..65535. */
 int seg_encode(const struct seg *s, uint8_t *buf, size_t cap, size_t *out_len);
 
 /* Encode an ICMP/ICMPv6 error. The quote is the quoted segment encoded,
  * cut to what fits SEG_ICMP_QUOTE_MAX (v4: header + 8 bytes are kept at
- * least, as RFC 792 requires). Returns 0 or SEG_ESPACE / SEG_EINVAL. */
+ * least, as RFC 792 requires) or to `quote_len`. The type and code are
+ * written as they stand in `m`; the MTU goes where the type puts it
+ * (ICMPv4 3/4: 16 bits at byte 6, RFC 1191; ICMPv6 2: 32 bits at byte 4),
+ * the pointer likewise (ICMPv4 12: byte 4; ICMPv6 4: 32 bits at byte 4).
+ * Returns 0 or SEG_ESPACE / SEG_EINVAL (families differ, v6 source quench,
+ * an MTU or pointer too large for the field, a quoted segment that does
+ * not encode). */
 int seg_icmp_encode(const struct seg_icmp *m, uint8_t *buf, size_t cap, size_t *out_len);
 
 /* ---- checksums ------------------------------------------------------------- */
@@ -315,6 +380,11 @@ uint32_t seg_csum_add(uint32_t sum, const uint8_t *p, size_t n);
  * value as a number, to be written big-endian. Summing a correct packet
  * including its checksum field folds to 0. */
 uint16_t seg_csum_fold(uint32_t sum);
+/* The running sum of the pseudo-header for an upper layer of `proto` and
+ * `len` bytes (RFC 9293 §3.1 for IPv4; RFC 8200 §8.1 for IPv6, where ICMPv6
+ * uses it too), to continue with seg_csum_add() over the upper layer. */
+uint32_t seg_csum_pseudo(uint8_t family, const uint8_t *src, const uint8_t *dst, uint8_t proto,
+			 size_t len);
 /* The TCP checksum of `tcp_len` bytes of TCP header+payload at `tcp` over
  * the pseudo-header of `family` (RFC 9293 §3.1, RFC 8200 §8.1). The
  * checksum field inside `tcp` is summed as it stands: 0 when computing,
@@ -327,6 +397,12 @@ uint16_t seg_tcp_csum(uint8_t family, const uint8_t *src, const uint8_t *dst,
 /* Write `s` in packetdrill / tcpdump notation into `buf` (always
  * NUL-terminated when cap > 0), e.g.
  *   S. 0:0(0) ack 1 win 65535 <mss 1460,sackOK,TS val 1 ecr 0,nop,wscale 7>
+ *
+ * Layout: FLAGS START:END(LEN) [ack N] win N [urg N] [reserved N] [<opts>],
+ * END = START + payload length (SYN and FIN not counted, as packetdrill).
+ * FLAGS use packetdrill's letters in its (tcpdump 4.1.1's) order
+ * F S R P . U E W (FIN SYN RST PSH ACK URG ECE CWR); "-" when no flag is
+ * set. `reserved N` appears when any of the 4 reserved bits is set.
  * Numbers are printed relative, as tcpdump does: `seq_base` is subtracted
  * from the sequence number, `ack_base` from the acknowledgment number and
  * from SACK block edges (they name the peer's bytes). Pass 0, 0 for
@@ -335,10 +411,22 @@ uint16_t seg_tcp_csum(uint8_t family, const uint8_t *src, const uint8_t *dst,
  * Returns the length the full text needs (as snprintf). */
 int seg_format(const struct seg *s, uint32_t seq_base, uint32_t ack_base, char *buf, size_t cap);
 
-/* Write the options alone as "<mss 1460,nop,...>" (empty string if none). */
+/* Write the options alone as "<mss 1460,nop,...>" (empty string if none).
+ * Every byte of `raw` is walked, as packetdrill does (not only up to the
+ * first EOL), each option comma-separated:
+ *   eol   nop   mss N   wscale N   sackOK   TS val V ecr E
+ *   sack L:R L:R ...           (edges minus sack_base)
+ *   unknown kind K len L 0xHH..  (another kind; no hex when there is no data)
+ *   bad kind K len L 0xHH..      (a known kind with the wrong length)
+ * A length of 0 or 1, or past the end, prints as `bad kind K len L` with
+ * the rest of the bytes in hex and ends the list; a kind byte with no
+ * length byte after it as `bad kind K`. Returns the length needed. */
 int seg_format_opts(const struct seg_opts *o, uint32_t sack_base, char *buf, size_t cap);
 
-/* Write an address of `family` as text (inet_ntop's format). */
+/* Write an address of `family` as text (inet_ntop's format: dotted quad;
+ * RFC 5952 for IPv6, with dotted IPv4 tails for ::ffff:a.b.c.d and the
+ * deprecated ::a.b.c.d as glibc writes them). Returns the length needed
+ * (as snprintf), or SEG_EINVAL (and "") for another family. */
 int seg_format_addr(uint8_t family, const uint8_t *addr, char *buf, size_t cap);
 
 #endif

@@ -66,27 +66,32 @@ uint16_t seg_csum_fold(uint32_t sum)
 	return (uint16_t)(b[0] << 8 | b[1]);
 }
 
-uint16_t seg_tcp_csum(uint8_t family, const uint8_t *src, const uint8_t *dst,
-		      const uint8_t *tcp, size_t tcp_len)
+uint32_t seg_csum_pseudo(uint8_t family, const uint8_t *src, const uint8_t *dst, uint8_t proto,
+			 size_t len)
 {
-	/* Pseudo-header: addresses, zero, protocol 6, TCP length (RFC 9293
-	 * §3.1 for IPv4; RFC 8200 §8.1 for IPv6, with a 32-bit length). */
+	/* Pseudo-header: addresses, zero, protocol, upper-layer length (RFC
+	 * 9293 §3.1 for IPv4; RFC 8200 §8.1 for IPv6, with a 32-bit length). */
 	size_t alen = family == SEG_IPV6 ? 16 : 4;
 	uint8_t tail[8] = { 0 };
 	uint32_t sum = seg_csum_add(0, src, alen);
 	sum = seg_csum_add(sum, dst, alen);
 	if (family == SEG_IPV6) {
-		tail[0] = (uint8_t)(tcp_len >> 24);
-		tail[1] = (uint8_t)(tcp_len >> 16);
-		tail[2] = (uint8_t)(tcp_len >> 8);
-		tail[3] = (uint8_t)tcp_len;
-		tail[7] = 6;
-		sum = seg_csum_add(sum, tail, 8);
-	} else {
-		tail[1] = 6;
-		tail[2] = (uint8_t)(tcp_len >> 8);
-		tail[3] = (uint8_t)tcp_len;
-		sum = seg_csum_add(sum, tail, 4);
+		tail[0] = (uint8_t)(len >> 24);
+		tail[1] = (uint8_t)(len >> 16);
+		tail[2] = (uint8_t)(len >> 8);
+		tail[3] = (uint8_t)len;
+		tail[7] = proto;
+		return seg_csum_add(sum, tail, 8);
 	}
+	tail[1] = proto;
+	tail[2] = (uint8_t)(len >> 8);
+	tail[3] = (uint8_t)len;
+	return seg_csum_add(sum, tail, 4);
+}
+
+uint16_t seg_tcp_csum(uint8_t family, const uint8_t *src, const uint8_t *dst,
+		      const uint8_t *tcp, size_t tcp_len)
+{
+	uint32_t sum = seg_csum_pseudo(family, src, dst, 6, tcp_len);
 	return seg_csum_fold(seg_csum_add(sum, tcp, tcp_len));
 }
