@@ -23,7 +23,9 @@
  *   // @family ipv4|ipv6           families the script is written for
  *                                  (`ipv4`, `ipv6`, `ipv4|ipv6`, `ipv4 ipv6`)
  *
- * An unknown `@tag` is an error. Metadata in `/ * * /` comments is ignored.
+ * An unknown `@tag` is an error, and so is metadata inside an event (a
+ * syscall wrapped over lines); after an event on its line it is fine.
+ * Metadata in `/ * * /` comments is ignored.
  *
  * Events, each `TIME ACTION`:
  *
@@ -148,9 +150,8 @@ struct scr_define {
 /* The defines a parse may expand. A user define wins over a predefined one
  * of the same name. The predefined list used is the one for the script's
  * family: `family` if nonzero, else the script's `--ip_version` header
- * (ipv4 -> 4; ipv6 and ipv4-mapped-ipv6 -> 6), else the first family of its
- * `@family` line, else 4. The family is fixed when the first word of the
- * first event is read, so `@family` must come before the events to count. */
+ * (ipv4 -> 4; ipv6 and ipv4-mapped-ipv6 -> 6), else the first family of
+ * its first `@family` line (wherever it stands), else 4. */
 struct scr_defines {
 	const struct scr_define *user; /* -D NAME=value from the command line */
 	size_t n_user;

@@ -60,9 +60,10 @@ struct scr__tok {
 };
 
 /* Called for each `//` comment of the main source with the text after the
- * slashes, its position (of the first slash); returns 0 or an SCR_E* code
- * (with the diagnostic written). */
-typedef int (*scr__comment_fn)(void *ctx, const char *text, size_t n, int line, int col);
+ * slashes and the position of the first slash (byte offset, line,
+ * column); returns 0 or an SCR_E* code (with the diagnostic written). */
+typedef int (*scr__comment_fn)(void *ctx, const char *text, size_t n, size_t off, int line,
+			       int col);
 /* Looks a word up among the defines; returns the value or NULL. */
 typedef const char *(*scr__lookup_fn)(void *ctx, const char *word, size_t n);
 

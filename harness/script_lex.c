@@ -203,7 +203,8 @@ static int skip_blank(struct scr__lexer *lx, struct cur *c)
 			cur_to(lx, c, p);
 			if (c->main && lx->comment) {
 				int col = (int)(p - lx->line_start) + 1;
-				int rc = lx->comment(lx->ctx, c->s + p + 2, e - p - 2, lx->line, col);
+				int rc = lx->comment(lx->ctx, c->s + p + 2, e - p - 2, p, lx->line,
+						     col);
 				if (rc)
 					return rc;
 			}

@@ -20,14 +20,15 @@ struct parser {
 	struct scr_script *s;
 	struct scr_diag *diag;
 	const struct scr_defines *defs;
-	bool defines_ready;
 	bool seen_event;
 	int depth;
 	size_t lead_from;      /* where the next event's lead starts */
 	int profile_line;      /* line of @profile, 0 if none yet */
 	const char *skip_what; /* construct of a SKIP_LINE */
 	const char *skip_why;
-	bool oom;              /* the lookup hook ran out of memory */
+	size_t meta_off;       /* first metadata comment since the event
+	                        * began (SIZE_MAX: none) and its place */
+	int meta_line, meta_col;
 };
 
 /* ---- small helpers ------------------------------------------------------------ */
@@ -212,16 +213,53 @@ static int check_defs(struct parser *p, const struct scr_define *d, size_t n)
 	return 0;
 }
 
-static int family_from_script(const struct parser *p)
+/* The first family of an `@family` comment, for the prescan. */
+static int family_hook(void *ctx, const char *text, size_t n, size_t off, int line, int col)
 {
-	const char *v = scr_script_option(p->s, "ip_version");
-	if (v && strcmp(v, "ipv4") == 0)
-		return 4;
-	if (v && (strcmp(v, "ipv6") == 0 || strcmp(v, "ipv4-mapped-ipv6") == 0))
-		return 6;
-	if (p->s->meta.families_first)
-		return p->s->meta.families_first;
-	return 4;
+	int *fam = ctx;
+	size_t i = 0;
+	(void)off;
+	(void)line;
+	(void)col;
+	while (i < n && (text[i] == ' ' || text[i] == '\t'))
+		i++;
+	if (*fam || n - i < 8 || memcmp(text + i, "@family", 7) != 0 ||
+	    (text[i + 7] != ' ' && text[i + 7] != '\t'))
+		return 0;
+	for (i += 7; i < n && (text[i] == ' ' || text[i] == '\t'); i++)
+		;
+	if (n - i >= 4 && memcmp(text + i, "ipv4", 4) == 0)
+		*fam = 4;
+	else if (n - i >= 4 && memcmp(text + i, "ipv6", 4) == 0)
+		*fam = 6;
+	return 0;
+}
+
+/* The family whose predefined values apply: the caller's, else the last
+ * `--ip_version` header, else the first `@family` wherever it stands,
+ * else 4. Found by a first pass of the lexer (without defines); a lexical
+ * error stops it, and the real pass reports it. */
+static int decide_family(const struct parser *p)
+{
+	struct scr__lexer lx;
+	struct scr__tok t;
+	struct scr_diag ignored;
+	int fam = 0, ipv = 0;
+	if (p->defs && (p->defs->family == 4 || p->defs->family == 6))
+		return p->defs->family;
+	scr__lex_init(&lx, p->lx.path, p->lx.src, p->lx.len, &ignored);
+	lx.comment = family_hook;
+	lx.ctx = &fam;
+	while (scr__lex_next(&lx, &t) == 0 && t.kind != TK_EOF) {
+		if (t.kind != TK_OPTION || t.n != 10 || memcmp(t.text, "ip_version", 10) != 0)
+			continue;
+		if (t.val_n == 4 && memcmp(t.val, "ipv4", 4) == 0)
+			ipv = 4;
+		else if ((t.val_n == 4 && memcmp(t.val, "ipv6", 4) == 0) ||
+			 (t.val_n == 16 && memcmp(t.val, "ipv4-mapped-ipv6", 16) == 0))
+			ipv = 6;
+	}
+	return ipv ? ipv : fam ? fam : 4;
 }
 
 static const char *find_define(const struct scr_script *s, const char *w, size_t n)
@@ -259,10 +297,7 @@ static int ready_defines(struct parser *p)
 	const struct scr_defines *d = p->defs;
 	size_t cap = 0;
 	int rc;
-	if (p->defines_ready)
-		return 0;
-	p->defines_ready = true;
-	p->s->family = d && (d->family == 4 || d->family == 6) ? d->family : family_from_script(p);
+	p->s->family = decide_family(p);
 	if (!d)
 		return 0;
 	rc = add_defines(p->s, d->user, d->n_user, &cap);
@@ -276,10 +311,6 @@ static int ready_defines(struct parser *p)
 static const char *lookup(void *ctx, const char *w, size_t n)
 {
 	struct parser *p = ctx;
-	if (!p->defines_ready && ready_defines(p)) {
-		p->oom = true; /* reported at the end of the parse */
-		return NULL;
-	}
 	return find_define(p->s, w, n);
 }
 
@@ -460,7 +491,7 @@ static int meta_family(struct parser *p, struct words *w, int tag_col)
 }
 
 /* The lexer's comment hook: `// @tag ...` lines are metadata. */
-static int on_comment(void *ctx, const char *text, size_t n, int line, int col)
+static int on_comment(void *ctx, const char *text, size_t n, size_t off, int line, int col)
 {
 	struct parser *p = ctx;
 	struct words w = {text, n, 0, line, col + 2};
@@ -473,6 +504,11 @@ static int on_comment(void *ctx, const char *text, size_t n, int line, int col)
 	      (text[w.pos + 1] >= 'A' && text[w.pos + 1] <= 'Z')))
 		return 0;
 	tag_col = w.col0 + (int)w.pos;
+	if (p->meta_off == SIZE_MAX) {
+		p->meta_off = off;
+		p->meta_line = line;
+		p->meta_col = tag_col;
+	}
 	t = ++w.pos;
 	while (w.pos < n && text[w.pos] != ' ' && text[w.pos] != '\t' && text[w.pos] != '\r')
 		w.pos++;
@@ -1399,6 +1435,7 @@ static int parse_event(struct parser *p)
 	if (!(ev->lead = scr__strndup(p->lx.src + p->lead_from, first.off - p->lead_from)))
 		return SCR_ENOMEM;
 	p->seen_event = true;
+	p->meta_off = SIZE_MAX;
 	if (p->cur.kind != TK_CODE && p->cur.kind != TK_COMMAND &&
 	    (rc = parse_time(p, &ev->time)))
 		return rc;
@@ -1431,6 +1468,9 @@ static int parse_event(struct parser *p)
 	}
 	if (!(ev->text = scr__strndup(p->lx.src + first.off, p->prev.end - first.off)))
 		return SCR_ENOMEM;
+	if (p->meta_off < p->prev.end)
+		return scr__diag(p->diag, p->lx.path, SCR_ESYNTAX, p->meta_line, p->meta_col,
+				 "a metadata comment cannot stand inside an event");
 	p->lead_from = p->prev.end;
 	if (same_line(p)) {
 		char d[64];
@@ -1470,8 +1510,6 @@ static int parse_all(struct parser *p)
 			rc = parse_event(p);
 	}
 	if (rc)
-		return rc;
-	if ((rc = ready_defines(p)))
 		return rc;
 	if (p->lead_from < p->lx.len &&
 	    !(p->s->trailer = scr__strndup(p->lx.src + p->lead_from, p->lx.len - p->lead_from)))
@@ -1525,9 +1563,9 @@ int scr_parse(const char *path, const char *text, size_t len, const struct scr_d
 		rc = SCR_ENOMEM;
 		goto done;
 	}
-	rc = parse_all(&p);
-	if (!rc && p.oom)
-		rc = SCR_ENOMEM;
+	p.meta_off = SIZE_MAX;
+	if (!(rc = ready_defines(&p)))
+		rc = parse_all(&p);
 done:
 	if (rc == SCR_ENOMEM && local.code != SCR_ENOMEM)
 		scr__diag(&local, path, SCR_ENOMEM, 0, 0, "out of memory");

@@ -465,6 +465,20 @@ static void err_metadata_tags(void **state)
 	CHECK(cases);
 }
 
+static void err_metadata_inside_event(void **state)
+{
+	static const struct err_case cases[] = {
+		{"0 setsockopt(3,\n // @profile x\n 1) = 0\n",
+		 SCR_ESYNTAX,
+		 "x.pkt:2:5: a metadata comment cannot stand inside an event"},
+		{"0 < S 0:0(0) // @profile x\n <mss 1>\n",
+		 SCR_ESYNTAX,
+		 "x.pkt:1:17: a metadata comment cannot stand inside an event"},
+	};
+	(void)state;
+	CHECK(cases);
+}
+
 static void err_metadata_values(void **state)
 {
 	static const struct err_case cases[] = {
@@ -579,6 +593,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(err_two_events_one_line),
 	cmocka_unit_test(err_action),
 	cmocka_unit_test(err_metadata_tags),
+	cmocka_unit_test(err_metadata_inside_event),
 	cmocka_unit_test(err_metadata_values),
 	cmocka_unit_test(err_nul_byte),
 	cmocka_unit_test(err_define_names),
