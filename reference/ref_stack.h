@@ -1,0 +1,212 @@
+/* The reference TCP stack: one instance.
+ *
+ * Sans-I/O and deterministic (DESIGN.md §2). The stack reads no clock,
+ * opens no socket, starts no thread and keeps no global state: time is the
+ * `now` argument of every call (microseconds, any origin, never going
+ * back — an earlier value is treated as the latest one seen), the initial
+ * sequence numbers come from a keyed hash seeded by the configuration, and
+ * two instances given the same calls produce the same segments bit for bit.
+ *
+ * The caller (a test, the `ref` target, a fuzzer) drives it:
+ *   - segments in: ref_stack_input() (a decoded segment) or
+ *     ref_stack_input_icmp() (an ICMP error);
+ *   - socket verbs: ref_sock.h;
+ *   - time: ref_stack_next_deadline() says when a timer is due,
+ *     ref_stack_advance() fires every timer due by `now`;
+ *   - segments out: ref_stack_pop_output(), each with its time and rule;
+ *   - decisions: ref_stack_pop_event() (drops, state changes, reports), or a
+ *     trace callback that sees each event as it happens.
+ *
+ * Memory is bounded: connections, buffers, the output queue and the event
+ * log all have sizes fixed by the configuration and profile. Buffers are
+ * allocated when a connection is created, never per segment.
+ */
+#ifndef TCPCHECK_REFERENCE_REF_STACK_H
+#define TCPCHECK_REFERENCE_REF_STACK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "reference/ref_profile.h"
+#include "reference/ref_rule.h"
+#include "reference/seg.h"
+
+struct ref_stack; /* opaque */
+
+/* ---- connection states, RFC 9293 §3.3.2 ------------------------------- */
+
+enum ref_state {
+	REF_CLOSED,
+	REF_LISTEN,
+	REF_SYN_SENT,
+	REF_SYN_RECEIVED,
+	REF_ESTABLISHED,
+	REF_FIN_WAIT_1,
+	REF_FIN_WAIT_2,
+	REF_CLOSE_WAIT,
+	REF_CLOSING,
+	REF_LAST_ACK,
+	REF_TIME_WAIT,
+	REF_STATE_COUNT
+};
+
+/* "ESTABLISHED", "SYN-RECEIVED", ... as RFC 9293 writes them; "?" for an
+ * invalid value. Static string. */
+const char *ref_state_name(enum ref_state s);
+
+/* ---- configuration ------------------------------------------------------ */
+
+#define REF_MAX_LOCAL_ADDRS 8
+
+/* One address of the stack's interface. */
+struct ref_local_addr {
+	uint8_t family;     /* SEG_IPV4 or SEG_IPV6 */
+	uint8_t addr[16];   /* network order */
+	uint8_t prefix_len; /* for the directed broadcast address (IPv4) */
+};
+
+struct ref_event;
+
+/* Per-stack configuration. Fill with ref_stack_config_default() and change
+ * what you need. */
+struct ref_stack_config {
+	struct ref_profile profile;   /* copied into the stack */
+	struct ref_local_addr addrs[REF_MAX_LOCAL_ADDRS];
+	unsigned naddrs;
+	uint64_t isn_key[2];          /* SipHash-2-4 key of the ISN generator */
+	uint32_t mtu;                 /* interface MTU (MMS_R / MMS_S derive from it) */
+	unsigned max_sockets;         /* sockets and connections, all states */
+	unsigned out_queue_len;       /* output segments held until popped */
+	unsigned event_log_len;       /* events held until popped (oldest lost first) */
+	uint16_t ephemeral_lo;        /* local ports for unbound connect() */
+	uint16_t ephemeral_hi;
+	int fd_base;                  /* the first socket number (3, as packetdrill expects) */
+	/* Called for every event as it is logged (may be NULL). Must not call
+	 * back into the stack. */
+	void (*trace)(void *ctx, const struct ref_event *ev);
+	void *trace_ctx;
+};
+
+/* Defaults: the `rfc` profile; addresses 192.0.2.1/24 and 2001:db8::1/64;
+ * ISN key 0; MTU 1500; 64 sockets; an output queue of 256 segments; 256
+ * events; ephemeral ports 40000-59999; sockets numbered from 3. */
+void ref_stack_config_default(struct ref_stack_config *cfg);
+
+/* A new stack, or NULL if `cfg` is invalid (no address, MTU below 68 or
+ * above 65535, zero sizes) or memory runs out. `cfg` is copied. Free with
+ * ref_stack_free(). */
+struct ref_stack *ref_stack_new(const struct ref_stack_config *cfg);
+
+/* Free the stack and everything it owns. NULL is a no-op. */
+void ref_stack_free(struct ref_stack *st);
+
+/* The profile in use (owned by the stack, valid until ref_stack_free). */
+const struct ref_profile *ref_stack_profile(const struct ref_stack *st);
+
+/* ---- input -------------------------------------------------------------- */
+
+/* Process one TCP segment arriving from the network. The segment's payload
+ * is only read during the call. Options are parsed from `seg->opts.raw`
+ * (the parsed view is not trusted). The checksum fields are not looked at:
+ * a decoded segment whose checksum failed must go through
+ * ref_stack_input_packet(), or be dropped by the caller.
+ * Returns 0, or -EINVAL for a NULL argument or an impossible segment
+ * (payload NULL with len > 0, bad family). */
+int ref_stack_input(struct ref_stack *st, const struct seg *seg, uint64_t now);
+
+/* Process several segments that arrived together: every one is processed
+ * before any ACK is sent, and the ACKs are aggregated (MUST-58, MUST-59).
+ * Returns 0 or -EINVAL. */
+int ref_stack_input_batch(struct ref_stack *st, const struct seg *segs, size_t n,
+			  uint64_t now);
+
+/* Process an ICMP or ICMPv6 error (MUST-54..56, SHLD-25/26). Returns 0 or
+ * -EINVAL. */
+int ref_stack_input_icmp(struct ref_stack *st, const struct seg_icmp *icmp, uint64_t now);
+
+/* ---- time ----------------------------------------------------------------- */
+
+/* Fire every timer due at or before `now`, in time order; each fires at its
+ * own deadline (its segments carry that time), as if the caller had called
+ * at each deadline. */
+void ref_stack_advance(struct ref_stack *st, uint64_t now);
+
+/* The earliest pending timer of any connection, or UINT64_MAX if none. */
+uint64_t ref_stack_next_deadline(const struct ref_stack *st);
+
+/* The latest `now` the stack has been given. */
+uint64_t ref_stack_now(const struct ref_stack *st);
+
+/* ---- output ---------------------------------------------------------------- */
+
+/* The largest payload a segment of this stack can carry. */
+#define REF_OUT_DATA_MAX 65535
+
+/* One segment the stack sent. `seg.payload` points at `data` (owned by this
+ * struct): after copying a `struct ref_output`, point it at the copy's own
+ * `data`. `seg.opts` holds both the raw bytes and the parsed view. */
+struct ref_output {
+	struct seg seg;
+	uint64_t time;      /* the `now` of the call (or timer) that sent it */
+	enum ref_rule rule; /* why it was sent */
+	int fd;             /* the socket it belongs to, -1 if none (RST to a closed port,
+	                     * or a connection not yet accepted) */
+	uint8_t data[REF_OUT_DATA_MAX];
+};
+
+/* Move the oldest queued segment into `*out`. Returns 1 if one was
+ * written, 0 if the queue is empty (`*out` untouched). */
+int ref_stack_pop_output(struct ref_stack *st, struct ref_output *out);
+
+/* Segments waiting in the output queue. */
+size_t ref_stack_output_pending(const struct ref_stack *st);
+
+/* ---- events --------------------------------------------------------------- */
+
+enum ref_event_kind {
+	REF_EV_DROP,        /* a segment was dropped (or ignored) */
+	REF_EV_STATE,       /* a connection changed state */
+	REF_EV_ERROR,       /* an error was reported to the user (`err`) */
+	REF_EV_SOFT_ERROR,  /* a soft error (ICMP, R1) was recorded (`err`) */
+	REF_EV_URGENT,      /* urgent data signalled to the user (MUST-32) */
+	REF_EV_NOTE,        /* a decision without a segment (Nagle hold, PMTU, ...) */
+};
+
+struct ref_event {
+	uint64_t time;
+	enum ref_event_kind kind;
+	enum ref_rule rule;
+	int fd;                 /* socket, -1 if none */
+	enum ref_state from;    /* REF_EV_STATE: old and new state; else both current */
+	enum ref_state to;
+	int err;                /* errno value (positive) for ERROR / SOFT_ERROR */
+};
+
+/* Move the oldest logged event into `*ev`. Returns 1 or 0 (log empty). When
+ * the log is full the oldest event is overwritten and counted in
+ * ref_stack_events_lost(). */
+int ref_stack_pop_event(struct ref_stack *st, struct ref_event *ev);
+
+/* Events overwritten because the log was full. */
+uint64_t ref_stack_events_lost(const struct ref_stack *st);
+
+/* The rule of the last decision the stack took (drop, reply, state change):
+ * a cheap way for a caller to name what happened to the segment it just
+ * passed in. */
+enum ref_rule ref_stack_last_rule(const struct ref_stack *st);
+
+/* ---- counters -------------------------------------------------------------- */
+
+struct ref_stats {
+	uint64_t segs_in;
+	uint64_t segs_out;
+	uint64_t drops;
+	uint64_t output_lost;   /* segments lost to a full output queue */
+	uint64_t retransmits;
+};
+
+/* Copy the counters into `*out`. */
+void ref_stack_stats(const struct ref_stack *st, struct ref_stats *out);
+
+#endif
