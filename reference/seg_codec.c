@@ -14,7 +14,8 @@ void seg_init(struct seg *s, enum seg_family family)
 uint32_t seg_seq_len(const struct seg *s)
 {
 	/* RFC 9293 §3.4: SEG.LEN counts SYN and FIN. */
-	return (uint32_t)s->len + ((s->flags & SEG_SYN) ? 1u : 0u) + ((s->flags & SEG_FIN) ? 1u : 0u);
+	return (uint32_t)s->len + ((s->flags & SEG_SYN) ? 1u : 0u) +
+	       ((s->flags & SEG_FIN) ? 1u : 0u);
 }
 
 /* ---- decoding ------------------------------------------------------------ */
@@ -32,17 +33,6 @@ void seg__tcp_fill(struct seg *s, const uint8_t *t)
 	s->urp = seg__get16(t + 18);
 }
 
-/* The fixed TCP header does not fit the IP packet: blame the IP length if
- * the buffer holds more bytes after it, else the buffer (seg.h, seg_err). */
-static int tcp_short(const struct seg__l3 *l3, size_t n, struct seg_err *err)
-{
-	size_t t = l3->hdr_len, have = l3->end - t;
-	if (n > l3->end)
-		return seg__fail(err, SEG_EIPLEN, l3->family == SEG_IPV4 ? 2 : 4,
-				 "IP length leaves %zu bytes for the 20-byte TCP header", have);
-	return seg__fail(err, SEG_ETRUNC, t, "TCP header needs 20 bytes, %zu left", have);
-}
-
 /* Check the data offset and parse the options of the segment at t. */
 static int tcp_check(const uint8_t *p, size_t t, size_t avail, struct seg_opts *o,
 		     struct seg_err *err)
@@ -50,17 +40,17 @@ static int tcp_check(const uint8_t *p, size_t t, size_t avail, struct seg_opts *
 	size_t doff = (size_t)(p[t + 12] >> 4) * 4;
 	int rc;
 	if (doff < SEG_TCP_HDR_MIN)
-		return seg__fail(err, SEG_EDOFF, t + 12, "TCP data offset %zu is below 5",
+		return SEG__FAIL(err, SEG_EDOFF, t + 12, "TCP data offset %zu is below 5",
 				 doff / 4);
 	if (doff > avail)
-		return seg__fail(err, SEG_EDOFF, t + 12,
+		return SEG__FAIL(err, SEG_EDOFF, t + 12,
 				 "TCP data offset %zu (%zu bytes) runs past the %zu-byte segment",
 				 doff / 4, doff, avail);
 	rc = seg__opts_parse(p + t + SEG_TCP_HDR_MIN, doff - SEG_TCP_HDR_MIN, o, err);
 	return rc ? seg__shift(err, rc, t + SEG_TCP_HDR_MIN) : 0;
 }
 
-static int tcp_decode(const uint8_t *p, size_t n, const struct seg__l3 *l3, struct seg *out,
+static int tcp_decode(const uint8_t *p, const struct seg__l3 *l3, struct seg *out,
 		      struct seg_err *err)
 {
 	size_t t = l3->hdr_len, avail = l3->end - t, hl;
@@ -68,7 +58,7 @@ static int tcp_decode(const uint8_t *p, size_t n, const struct seg__l3 *l3, stru
 	uint32_t sum;
 	int rc;
 	if (avail < SEG_TCP_HDR_MIN)
-		return tcp_short(l3, n, err);
+		return seg__l4_short(l3, SEG_TCP_HDR_MIN, "TCP", err);
 	rc = tcp_check(p, t, avail, &o, err);
 	if (rc)
 		return rc;
@@ -87,14 +77,14 @@ int seg_decode(const uint8_t *p, size_t n, struct seg_packet *out, struct seg_er
 {
 	struct seg__l3 l3;
 	int rc;
-	if (!p && n > 0)
-		return seg__fail(err, SEG_EINVAL, 0, "no packet");
+	if (!p)
+		return SEG__FAIL(err, n ? SEG_EINVAL : SEG_ETRUNC, 0, "no packet");
 	rc = seg__ip_parse(p, n, false, &l3, err);
 	if (rc)
 		return rc;
 	if (l3.proto != SEG__PROTO_TCP)
 		return seg__icmp_decode(p, &l3, out, err);
-	rc = tcp_decode(p, n, &l3, &out->u.tcp, err);
+	rc = tcp_decode(p, &l3, &out->u.tcp, err);
 	if (rc == 0)
 		out->kind = SEG_PKT_TCP;
 	return rc;
@@ -145,8 +135,8 @@ static void write_headers(const struct seg *s, const uint8_t *payload, uint8_t *
 	seg__ip_write(s, SEG__PROTO_TCP, thl + s->len, b);
 	tcp_write(s, thl, t);
 	if (!s->wire.tcp_csum_set) { /* RFC 9293 §3.1, pseudo-header included */
-		uint32_t sum = seg_csum_pseudo(s->family, s->src, s->dst, SEG__PROTO_TCP,
-					       thl + s->len);
+		uint32_t sum =
+			seg_csum_pseudo(s->family, s->src, s->dst, SEG__PROTO_TCP, thl + s->len);
 		sum = seg_csum_add(sum, t, thl);
 		csum = seg_csum_fold(seg_csum_add(sum, payload, s->len));
 	}

@@ -48,6 +48,15 @@ static void put_hex(struct out *w, const uint8_t *p, size_t n)
 	}
 }
 
+/* A writer into buf[0..cap), which starts as the empty string. */
+static struct out out_init(char *buf, size_t cap)
+{
+	struct out w = {buf, cap, 0};
+	if (cap > 0)
+		buf[0] = '\0';
+	return w;
+}
+
 /* NUL-terminate and return the length the whole text needs. */
 static int finish(struct out *w)
 {
@@ -156,7 +165,7 @@ static void put_opts(struct out *w, const struct seg_opts *o, uint32_t sack_base
 
 int seg_format_opts(const struct seg_opts *o, uint32_t sack_base, char *buf, size_t cap)
 {
-	struct out w = { buf, cap, 0 };
+	struct out w = out_init(buf, cap);
 	put_opts(&w, o, sack_base);
 	return finish(&w);
 }
@@ -169,8 +178,8 @@ static void put_flags(struct out *w, uint8_t flags)
 	static const struct {
 		uint8_t bit;
 		char ch;
-	} order[] = { { SEG_FIN, 'F' }, { SEG_SYN, 'S' }, { SEG_RST, 'R' }, { SEG_PSH, 'P' },
-		      { SEG_ACK, '.' }, { SEG_URG, 'U' }, { SEG_ECE, 'E' }, { SEG_CWR, 'W' } };
+	} order[] = {{SEG_FIN, 'F'}, {SEG_SYN, 'S'}, {SEG_RST, 'R'}, {SEG_PSH, 'P'},
+		     {SEG_ACK, '.'}, {SEG_URG, 'U'}, {SEG_ECE, 'E'}, {SEG_CWR, 'W'}};
 	size_t i;
 	if (flags == 0)
 		put_ch(w, '-');
@@ -181,7 +190,7 @@ static void put_flags(struct out *w, uint8_t flags)
 
 int seg_format(const struct seg *s, uint32_t seq_base, uint32_t ack_base, char *buf, size_t cap)
 {
-	struct out w = { buf, cap, 0 };
+	struct out w = out_init(buf, cap);
 	uint32_t start = s->seq - seq_base;
 	put_flags(&w, s->flags);
 	put_ch(&w, ' ');
@@ -254,7 +263,7 @@ static void put_ip6(struct out *w, const uint8_t *a)
 	unsigned words[8];
 	int i, best, best_len;
 	for (i = 0; i < 8; i++)
-		words[i] = seg__get16(a + 2 * i);
+		words[i] = seg__get16(a + 2 * (size_t)i);
 	zero_run(words, &best, &best_len);
 	for (i = 0; i < 8; i++) {
 		if (i == best) {
@@ -265,7 +274,8 @@ static void put_ip6(struct out *w, const uint8_t *a)
 		if (i > 0 && i != best + best_len)
 			put_ch(w, ':');
 		/* An embedded IPv4 tail, as glibc writes ::ffff:a.b.c.d and ::a.b.c.d. */
-		if (i == 6 && best == 0 && (best_len == 6 || (best_len == 5 && words[5] == 0xffff))) {
+		if (i == 6 && best == 0 &&
+		    (best_len == 6 || (best_len == 5 && words[5] == 0xffff))) {
 			put_ip4(w, a + 12);
 			break;
 		}
@@ -275,7 +285,7 @@ static void put_ip6(struct out *w, const uint8_t *a)
 
 int seg_format_addr(uint8_t family, const uint8_t *addr, char *buf, size_t cap)
 {
-	struct out w = { buf, cap, 0 };
+	struct out w = out_init(buf, cap);
 	if (family == SEG_IPV4)
 		put_ip4(&w, addr);
 	else if (family == SEG_IPV6)

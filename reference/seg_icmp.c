@@ -70,8 +70,7 @@ static int icmp_check(const struct seg_icmp *m)
 		return SEG_EINVAL;
 	if (m->quoted.family != m->family || (!v4 && m->kind == SEG_ICMP_SOURCE_QUENCH))
 		return SEG_EINVAL;
-	if (v4 && m->type == ICMP4_UNREACH && m->code == ICMP4_CODE_FRAG_NEEDED &&
-	    m->mtu > 0xffff)
+	if (v4 && m->type == ICMP4_UNREACH && m->code == ICMP4_CODE_FRAG_NEEDED && m->mtu > 0xffff)
 		return SEG_EINVAL;
 	if (v4 && m->type == ICMP4_PARAM_PROBLEM && m->pointer > 0xff)
 		return SEG_EINVAL;
@@ -94,8 +93,8 @@ static void icmp_rest(const struct seg_icmp *m, uint8_t *b)
 	}
 }
 
-static uint16_t icmp_csum(uint8_t family, const uint8_t *src, const uint8_t *dst,
-			  const uint8_t *b, size_t n)
+static uint16_t icmp_csum(uint8_t family, const uint8_t *src, const uint8_t *dst, const uint8_t *b,
+			  size_t n)
 {
 	uint32_t sum = 0;
 	if (family == SEG_IPV6) /* RFC 4443 §2.3: over the pseudo-header too */
@@ -114,8 +113,7 @@ static void outer_ip(const struct seg_icmp *m, struct seg *o)
 }
 
 /* Copy the first `qlen` bytes of the quoted packet: headers, then payload. */
-static void copy_quote(const struct seg *q, const uint8_t *hdr, size_t hl, size_t qlen,
-		       uint8_t *b)
+static void copy_quote(const struct seg *q, const uint8_t *hdr, size_t hl, size_t qlen, uint8_t *b)
 {
 	memcpy(b, hdr, qlen < hl ? qlen : hl);
 	if (qlen > hl)
@@ -150,9 +148,9 @@ int seg_icmp_encode(const struct seg_icmp *m, uint8_t *buf, size_t cap, size_t *
 	seg__put16(b + 2, 0);
 	icmp_rest(m, b + 4);
 	copy_quote(&m->quoted, hdr, hl, qlen, b + ICMP_HDR_LEN);
-	seg__put16(b + 2, m->icmp_csum_set ? m->icmp_csum
-					   : icmp_csum(m->family, m->src, m->dst, b,
-						       ICMP_HDR_LEN + qlen));
+	seg__put16(b + 2, m->icmp_csum_set
+				  ? m->icmp_csum
+				  : icmp_csum(m->family, m->src, m->dst, b, ICMP_HDR_LEN + qlen));
 	*out_len = ohl + ICMP_HDR_LEN + qlen;
 	return 0;
 }
@@ -217,7 +215,7 @@ static int classify(uint8_t family, const uint8_t *b, size_t at, struct icmp_inf
 	memset(in, 0, sizeof *in);
 	rc = family == SEG_IPV4 ? classify4(b, in) : classify6(b, in);
 	if (rc)
-		return seg__fail(err, SEG_EICMP, at, "ICMP%s type %u is not an error about TCP",
+		return SEG__FAIL(err, SEG_EICMP, at, "ICMP%s type %u is not an error about TCP",
 				 family == SEG_IPV4 ? "" : "v6", b[0]);
 	return 0;
 }
@@ -251,18 +249,18 @@ static void quote_tcp(const uint8_t *q, const struct seg__l3 *l3, struct seg *s,
 }
 
 /* Check the quoted packet at q[0..n) (offset `base` in the packet). */
-static int quote_check(uint8_t family, const uint8_t *q, size_t n, size_t base,
-		       struct seg__l3 *l3, struct seg_err *err)
+static int quote_check(uint8_t family, const uint8_t *q, size_t n, size_t base, struct seg__l3 *l3,
+		       struct seg_err *err)
 {
 	int rc;
 	if (n > 0 && q[0] >> 4 != family)
-		return seg__fail(err, SEG_EVERSION, base, "ICMPv%s error quotes an IPv%u packet",
+		return SEG__FAIL(err, SEG_EVERSION, base, "ICMPv%s error quotes an IPv%u packet",
 				 family == SEG_IPV4 ? "4" : "6", q[0] >> 4);
 	rc = seg__ip_parse(q, n, true, l3, err);
 	if (rc)
 		return seg__shift(err, rc, base);
 	if (l3->end - l3->hdr_len < 8) /* RFC 792: IP header + 64 bits */
-		return seg__fail(err, SEG_ETRUNC, base + l3->hdr_len,
+		return SEG__FAIL(err, SEG_ETRUNC, base + l3->hdr_len,
 				 "ICMP quote holds %zu bytes of the TCP header, needs 8",
 				 l3->end - l3->hdr_len);
 	return 0;
@@ -301,7 +299,7 @@ int seg__icmp_decode(const uint8_t *p, const struct seg__l3 *l3, struct seg_pack
 	const uint8_t *q = p + at + ICMP_HDR_LEN;
 	int rc;
 	if (n < ICMP_HDR_LEN)
-		return seg__fail(err, SEG_ETRUNC, at, "ICMP header needs 8 bytes, %zu left", n);
+		return seg__l4_short(l3, ICMP_HDR_LEN, "ICMP", err);
 	rc = classify(l3->family, p + at, at, &in, err);
 	if (rc == 0)
 		rc = quote_check(l3->family, q, n - ICMP_HDR_LEN, at + ICMP_HDR_LEN, &ql3, err);

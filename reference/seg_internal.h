@@ -15,13 +15,13 @@
 #include "reference/seg.h"
 
 /* IP protocol / IPv6 next-header numbers the codec knows. */
-#define SEG__PROTO_HOPOPTS 0   /* IPv6 hop-by-hop options (RFC 8200 §4.3) */
-#define SEG__PROTO_ICMP 1
-#define SEG__PROTO_TCP 6
-#define SEG__PROTO_ROUTING 43  /* RFC 8200 §4.4 */
+#define SEG__PROTO_HOPOPTS  0 /* IPv6 hop-by-hop options (RFC 8200 §4.3) */
+#define SEG__PROTO_ICMP	    1
+#define SEG__PROTO_TCP	    6
+#define SEG__PROTO_ROUTING  43 /* RFC 8200 §4.4 */
 #define SEG__PROTO_FRAGMENT 44 /* RFC 8200 §4.5 */
-#define SEG__PROTO_ICMP6 58
-#define SEG__PROTO_DSTOPTS 60  /* RFC 8200 §4.6 */
+#define SEG__PROTO_ICMP6    58
+#define SEG__PROTO_DSTOPTS  60 /* RFC 8200 §4.6 */
 
 /* The largest IP + TCP header block the encoder writes (IPv6 with a full
  * extension-header area and a full TCP option space; IPv4 is smaller). */
@@ -57,10 +57,14 @@ static inline void seg__put32(uint8_t *p, uint32_t v)
 	p[3] = (uint8_t)v;
 }
 
-/* Fill `err` (if not NULL) with `code`, `offset` and the formatted message,
- * and return `code`. */
-int seg__fail(struct seg_err *err, int code, size_t offset, const char *fmt, ...)
+/* Fill `err` (if not NULL) with `code`, `offset` and the formatted message. */
+void seg__err_set(struct seg_err *err, int code, size_t offset, const char *fmt, ...)
 	SEG__PRINTF(4, 5);
+
+/* Fill `err` and evaluate to `code`, visibly to the reader and to static
+ * analysers: `return SEG__FAIL(err, SEG_EDOFF, off, "fmt", ...);` */
+#define SEG__FAIL(err, code, offset, ...) \
+	(seg__err_set((err), (code), (offset), __VA_ARGS__), (code))
 
 /* Move an error found in a sub-buffer to the enclosing packet's offsets. */
 static inline int seg__shift(struct seg_err *err, int code, size_t base)
@@ -72,12 +76,13 @@ static inline int seg__shift(struct seg_err *err, int code, size_t base)
 
 /* Where the IP layer put things in a packet, as seg__ip_parse found them. */
 struct seg__l3 {
-	uint8_t family;   /* SEG_IPV4 or SEG_IPV6 */
-	uint8_t proto;    /* upper-layer protocol after any extension headers */
-	size_t hdr_len;   /* IP header with its options / extension headers */
-	size_t end;       /* end of the IP packet's bytes within the buffer */
-	bool whole;       /* the buffer holds all the bytes the length field claims */
-	bool ip_csum_ok;  /* IPv4 header checksum verified; true for IPv6 */
+	uint8_t family;	 /* SEG_IPV4 or SEG_IPV6 */
+	uint8_t proto;	 /* upper-layer protocol after any extension headers */
+	size_t hdr_len;	 /* IP header with its options / extension headers */
+	size_t end;	 /* end of the IP packet's bytes within the buffer */
+	size_t buf_len;	 /* bytes in the buffer (link padding included) */
+	bool whole;	 /* the buffer holds all the bytes the length field claims */
+	bool ip_csum_ok; /* IPv4 header checksum verified; true for IPv6 */
 };
 
 /* Check the IP header (and IPv6 extension headers) of `p[0..n)` and fill
@@ -85,8 +90,12 @@ struct seg__l3 {
  * `quote`. In `quote` mode (the packet an ICMP error quotes) the packet may
  * be cut short: a length field past the buffer is no error, and a cut
  * extension-header chain is SEG_ETRUNC. Returns 0 or a SEG_E* code. */
-int seg__ip_parse(const uint8_t *p, size_t n, bool quote, struct seg__l3 *l3,
-		  struct seg_err *err);
+int seg__ip_parse(const uint8_t *p, size_t n, bool quote, struct seg__l3 *l3, struct seg_err *err);
+
+/* The upper-layer header (`need` bytes, named `what`) does not fit the IP
+ * packet: SEG_EIPLEN if the buffer holds more bytes after what the length
+ * field claims (the field lies), else SEG_ETRUNC (seg.h, struct seg_err). */
+int seg__l4_short(const struct seg__l3 *l3, size_t need, const char *what, struct seg_err *err);
 
 /* Zero `s` and fill its IP-layer fields from a packet seg__ip_parse checked. */
 void seg__ip_fill(struct seg *s, const uint8_t *p, const struct seg__l3 *l3);

@@ -19,11 +19,11 @@ static int ip4_lengths(const uint8_t *p, size_t n, bool quote, size_t ihl, struc
 {
 	size_t total = seg__get16(p + 2);
 	if (total < ihl)
-		return seg__fail(err, SEG_EIPLEN, 2,
+		return SEG__FAIL(err, SEG_EIPLEN, 2,
 				 "IPv4 total length %zu is shorter than its %zu-byte header", total,
 				 ihl);
 	if (total > n && !quote)
-		return seg__fail(err, SEG_EIPLEN, 2,
+		return SEG__FAIL(err, SEG_EIPLEN, 2,
 				 "IPv4 total length %zu exceeds the %zu bytes received", total, n);
 	return 0;
 }
@@ -35,12 +35,12 @@ static int ip4_parse(const uint8_t *p, size_t n, bool quote, struct seg__l3 *l3,
 	uint16_t frag;
 	int rc;
 	if (n < SEG_IP4_HDR_MIN)
-		return seg__fail(err, SEG_ETRUNC, 0, "IPv4 header needs 20 bytes, %zu left", n);
+		return SEG__FAIL(err, SEG_ETRUNC, 0, "IPv4 header needs 20 bytes, %zu left", n);
 	ihl = (size_t)(p[0] & 0x0f) * 4;
 	if (ihl < SEG_IP4_HDR_MIN)
-		return seg__fail(err, SEG_EIPHDR, 0, "IPv4 IHL %zu is below 5", ihl / 4);
+		return SEG__FAIL(err, SEG_EIPHDR, 0, "IPv4 IHL %zu is below 5", ihl / 4);
 	if (ihl > n)
-		return seg__fail(err, SEG_EIPHDR, 0,
+		return SEG__FAIL(err, SEG_EIPHDR, 0,
 				 "IPv4 IHL %zu (%zu bytes) runs past the %zu-byte packet", ihl / 4,
 				 ihl, n);
 	rc = ip4_lengths(p, n, quote, ihl, err);
@@ -48,10 +48,10 @@ static int ip4_parse(const uint8_t *p, size_t n, bool quote, struct seg__l3 *l3,
 		return rc;
 	frag = seg__get16(p + 6);
 	if (frag & 0x3fff) /* RFC 791: MF, or a fragment offset */
-		return seg__fail(err, SEG_EFRAG, 6, "IPv4 fragment (MF %u, offset %u)",
+		return SEG__FAIL(err, SEG_EFRAG, 6, "IPv4 fragment (MF %u, offset %u)",
 				 (frag >> 13) & 1u, (frag & 0x1fffu) * 8u);
 	if (!proto_ok(SEG_IPV4, p[9], quote))
-		return seg__fail(err, SEG_EPROTO, 9, "IPv4 protocol %u is not TCP%s", p[9],
+		return SEG__FAIL(err, SEG_EPROTO, 9, "IPv4 protocol %u is not TCP%s", p[9],
 				 quote ? "" : " nor ICMP");
 	total = seg__get16(p + 2);
 	l3->family = SEG_IPV4;
@@ -59,6 +59,7 @@ static int ip4_parse(const uint8_t *p, size_t n, bool quote, struct seg__l3 *l3,
 	l3->hdr_len = ihl;
 	l3->whole = total <= n;
 	l3->end = l3->whole ? total : n;
+	l3->buf_len = n;
 	l3->ip_csum_ok = seg_csum_fold(seg_csum_add(0, p, ihl)) == 0;
 	return 0;
 }
@@ -83,18 +84,19 @@ static long ext_skip(const uint8_t *p, size_t off, size_t end, uint8_t nh, bool 
 	int cut = quote ? SEG_ETRUNC : SEG_EEXTHDR;
 	size_t len;
 	if (nh == SEG__PROTO_HOPOPTS && off != SEG_IP6_HDR_LEN) /* RFC 8200 §4.1 */
-		return seg__fail(err, SEG_EEXTHDR, off,
+		return SEG__FAIL(err, SEG_EEXTHDR, off,
 				 "IPv6 hop-by-hop options header not first in the chain");
 	if (end - off < 2)
-		return seg__fail(err, cut, off, "IPv6 extension header %u cut after %zu bytes",
-				 nh, end - off);
+		return SEG__FAIL(err, cut, off, "IPv6 extension header %u cut after %zu bytes", nh,
+				 end - off);
 	len = ext_len(nh, p + off);
 	if (len > end - off)
-		return seg__fail(err, cut, off + 1,
-				 "IPv6 extension header %u of %zu bytes runs past the packet (%zu left)",
-				 nh, len, end - off);
+		return SEG__FAIL(
+			err, cut, off + 1,
+			"IPv6 extension header %u of %zu bytes runs past the packet (%zu left)", nh,
+			len, end - off);
 	if (off + len - SEG_IP6_HDR_LEN > SEG_IP6_EXT_MAX)
-		return seg__fail(err, SEG_EEXTHDR, off,
+		return SEG__FAIL(err, SEG_EEXTHDR, off,
 				 "IPv6 extension headers exceed the %d bytes tcpcheck keeps",
 				 SEG_IP6_EXT_MAX);
 	return (long)len;
@@ -115,9 +117,9 @@ static int ext_walk(const uint8_t *p, size_t end, bool quote, struct seg__l3 *l3
 		off += (size_t)len;
 	}
 	if (nh == SEG__PROTO_FRAGMENT)
-		return seg__fail(err, SEG_EFRAG, off, "IPv6 fragment header (RFC 8200 §4.5)");
+		return SEG__FAIL(err, SEG_EFRAG, off, "IPv6 fragment header (RFC 8200 §4.5)");
 	if (!proto_ok(SEG_IPV6, nh, quote))
-		return seg__fail(err, SEG_EPROTO, nh_at, "IPv6 next header %u is not TCP%s", nh,
+		return SEG__FAIL(err, SEG_EPROTO, nh_at, "IPv6 next header %u is not TCP%s", nh,
 				 quote ? "" : " nor ICMPv6");
 	l3->proto = nh;
 	l3->hdr_len = off;
@@ -130,14 +132,15 @@ static int ip6_parse(const uint8_t *p, size_t n, bool quote, struct seg__l3 *l3,
 	size_t total;
 	int rc;
 	if (n < SEG_IP6_HDR_LEN)
-		return seg__fail(err, SEG_ETRUNC, 0, "IPv6 header needs 40 bytes, %zu left", n);
+		return SEG__FAIL(err, SEG_ETRUNC, 0, "IPv6 header needs 40 bytes, %zu left", n);
 	total = SEG_IP6_HDR_LEN + (size_t)seg__get16(p + 4);
 	if (total > n && !quote)
-		return seg__fail(err, SEG_EIPLEN, 4,
+		return SEG__FAIL(err, SEG_EIPLEN, 4,
 				 "IPv6 payload length %zu exceeds the %zu bytes after the header",
 				 total - SEG_IP6_HDR_LEN, n - SEG_IP6_HDR_LEN);
 	l3->whole = total <= n;
 	l3->end = l3->whole ? total : n;
+	l3->buf_len = n;
 	rc = ext_walk(p, l3->end, quote, l3, err);
 	if (rc)
 		return rc;
@@ -146,16 +149,26 @@ static int ip6_parse(const uint8_t *p, size_t n, bool quote, struct seg__l3 *l3,
 	return 0;
 }
 
-int seg__ip_parse(const uint8_t *p, size_t n, bool quote, struct seg__l3 *l3,
-		  struct seg_err *err)
+int seg__ip_parse(const uint8_t *p, size_t n, bool quote, struct seg__l3 *l3, struct seg_err *err)
 {
 	if (n < 1)
-		return seg__fail(err, SEG_ETRUNC, 0, "empty packet");
+		return SEG__FAIL(err, SEG_ETRUNC, 0, "empty packet");
 	if (p[0] >> 4 == 4)
 		return ip4_parse(p, n, quote, l3, err);
 	if (p[0] >> 4 == 6)
 		return ip6_parse(p, n, quote, l3, err);
-	return seg__fail(err, SEG_EVERSION, 0, "IP version %u is neither 4 nor 6", p[0] >> 4);
+	return SEG__FAIL(err, SEG_EVERSION, 0, "IP version %u is neither 4 nor 6", p[0] >> 4);
+}
+
+int seg__l4_short(const struct seg__l3 *l3, size_t need, const char *what, struct seg_err *err)
+{
+	size_t have = l3->end - l3->hdr_len;
+	if (l3->buf_len > l3->end)
+		return SEG__FAIL(err, SEG_EIPLEN, l3->family == SEG_IPV4 ? 2 : 4,
+				 "IP length leaves %zu bytes for the %zu-byte %s header", have,
+				 need, what);
+	return SEG__FAIL(err, SEG_ETRUNC, l3->hdr_len, "%s header needs %zu bytes, %zu left", what,
+			 need, have);
 }
 
 static void ip4_fill(struct seg *s, const uint8_t *p, size_t ihl)

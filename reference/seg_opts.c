@@ -9,17 +9,16 @@
 
 #include "reference/seg_internal.h"
 
-int seg__fail(struct seg_err *err, int code, size_t offset, const char *fmt, ...)
+void seg__err_set(struct seg_err *err, int code, size_t offset, const char *fmt, ...)
 {
 	va_list ap;
 	if (!err)
-		return code;
+		return;
 	err->code = code;
 	err->offset = offset;
 	va_start(ap, fmt);
 	vsnprintf(err->msg, sizeof err->msg, fmt, ap);
 	va_end(ap);
-	return code;
 }
 
 void seg_opts_clear(struct seg_opts *o)
@@ -56,17 +55,17 @@ static int check_len(const uint8_t *p, struct seg_err *err, size_t at)
 {
 	int want = fixed_len(p[0]);
 	if (want > 0 && p[1] != want)
-		return seg__fail(err, SEG_EOPTVAL, at + 1,
+		return SEG__FAIL(err, SEG_EOPTVAL, at + 1,
 				 "TCP option kind %u has length %u, expected %d", p[0], p[1], want);
 	if (want == 0 && !sack_len_ok(p[1]))
-		return seg__fail(err, SEG_EOPTVAL, at + 1,
+		return SEG__FAIL(err, SEG_EOPTVAL, at + 1,
 				 "TCP SACK option has length %u, expected 10, 18, 26 or 34", p[1]);
 	return 0;
 }
 
 static void view_sack(struct seg_opts *o, const uint8_t *p)
 {
-	unsigned i, n = (unsigned)(p[1] - 2) / 8;
+	size_t i, n = (size_t)(p[1] - 2) / 8;
 	for (i = 0; i < n; i++) {
 		o->sack[i].left = seg__get32(p + 2 + 8 * i);
 		o->sack[i].right = seg__get32(p + 6 + 8 * i);
@@ -78,11 +77,11 @@ static void view_sack(struct seg_opts *o, const uint8_t *p)
  * first of two same options wins. */
 static void view_set(struct seg_opts *o, const uint8_t *p)
 {
-	static const uint32_t bit[] = { [SEG_OPT_MSS] = SEG_HAS_MSS,
-					[SEG_OPT_WSCALE] = SEG_HAS_WSCALE,
-					[SEG_OPT_SACK_PERM] = SEG_HAS_SACK_PERM,
-					[SEG_OPT_SACK] = SEG_HAS_SACK,
-					[SEG_OPT_TS] = SEG_HAS_TS };
+	static const uint32_t bit[] = {[SEG_OPT_MSS] = SEG_HAS_MSS,
+				       [SEG_OPT_WSCALE] = SEG_HAS_WSCALE,
+				       [SEG_OPT_SACK_PERM] = SEG_HAS_SACK_PERM,
+				       [SEG_OPT_SACK] = SEG_HAS_SACK,
+				       [SEG_OPT_TS] = SEG_HAS_TS};
 	uint32_t b = p[0] < sizeof bit / sizeof bit[0] ? bit[p[0]] : 0;
 	if (!b) {
 		o->present |= SEG_HAS_UNKNOWN;
@@ -132,13 +131,13 @@ static int add_option(struct seg_opts *o, const uint8_t *b, size_t n)
 
 int seg_opts_add_nop(struct seg_opts *o)
 {
-	static const uint8_t b[1] = { SEG_OPT_NOP };
+	static const uint8_t b[1] = {SEG_OPT_NOP};
 	return append(o, b, 1);
 }
 
 int seg_opts_add_eol(struct seg_opts *o)
 {
-	static const uint8_t b[1] = { SEG_OPT_EOL };
+	static const uint8_t b[1] = {SEG_OPT_EOL};
 	int rc = append(o, b, 1);
 	if (rc == 0)
 		o->present |= SEG_HAS_EOL;
@@ -147,26 +146,26 @@ int seg_opts_add_eol(struct seg_opts *o)
 
 int seg_opts_add_mss(struct seg_opts *o, uint16_t mss)
 {
-	uint8_t b[4] = { SEG_OPT_MSS, 4 };
+	uint8_t b[4] = {SEG_OPT_MSS, 4};
 	seg__put16(b + 2, mss);
 	return add_option(o, b, sizeof b);
 }
 
 int seg_opts_add_wscale(struct seg_opts *o, uint8_t shift)
 {
-	uint8_t b[3] = { SEG_OPT_WSCALE, 3, shift };
+	uint8_t b[3] = {SEG_OPT_WSCALE, 3, shift};
 	return add_option(o, b, sizeof b);
 }
 
 int seg_opts_add_sack_perm(struct seg_opts *o)
 {
-	static const uint8_t b[2] = { SEG_OPT_SACK_PERM, 2 };
+	static const uint8_t b[2] = {SEG_OPT_SACK_PERM, 2};
 	return add_option(o, b, sizeof b);
 }
 
 int seg_opts_add_ts(struct seg_opts *o, uint32_t val, uint32_t ecr)
 {
-	uint8_t b[10] = { SEG_OPT_TS, 10 };
+	uint8_t b[10] = {SEG_OPT_TS, 10};
 	seg__put32(b + 2, val);
 	seg__put32(b + 6, ecr);
 	return add_option(o, b, sizeof b);
@@ -175,7 +174,7 @@ int seg_opts_add_ts(struct seg_opts *o, uint32_t val, uint32_t ecr)
 int seg_opts_add_sack(struct seg_opts *o, const struct seg_sack_block *blk, unsigned n)
 {
 	uint8_t b[2 + 8 * SEG_SACK_MAX];
-	unsigned i;
+	size_t i;
 	if (n < 1 || n > SEG_SACK_MAX || !blk)
 		return SEG_EINVAL;
 	b[0] = SEG_OPT_SACK;
@@ -187,8 +186,7 @@ int seg_opts_add_sack(struct seg_opts *o, const struct seg_sack_block *blk, unsi
 	return add_option(o, b, b[1]);
 }
 
-int seg_opts_add_raw(struct seg_opts *o, uint8_t kind, uint8_t len, const uint8_t *data,
-		     size_t n)
+int seg_opts_add_raw(struct seg_opts *o, uint8_t kind, uint8_t len, const uint8_t *data, size_t n)
 {
 	size_t at = o->len;
 	if (n > 0 && !data)
@@ -216,22 +214,21 @@ int seg_opts_pad(struct seg_opts *o)
 }
 
 /* One option with a length byte at p[i]; returns its length or an error. */
-static int parse_one(const uint8_t *p, size_t n, size_t i, struct seg_opts *o,
-		     struct seg_err *err)
+static int parse_one(const uint8_t *p, size_t n, size_t i, struct seg_opts *o, struct seg_err *err)
 {
 	uint8_t kind = p[i], len;
 	int rc;
 	if (n - i < 2)
-		return seg__fail(err, SEG_EOPTLEN, i, "TCP option kind %u has no length byte",
+		return SEG__FAIL(err, SEG_EOPTLEN, i, "TCP option kind %u has no length byte",
 				 kind);
 	len = p[i + 1];
 	if (len < 2)
-		return seg__fail(err, SEG_EOPTLEN, i + 1,
+		return SEG__FAIL(err, SEG_EOPTLEN, i + 1,
 				 "TCP option kind %u has length %u (below 2)", kind, len);
 	if (len > n - i)
-		return seg__fail(err, SEG_EOPTLEN, i + 1,
-				 "TCP option kind %u has length %u, only %zu bytes left", kind,
-				 len, n - i);
+		return SEG__FAIL(err, SEG_EOPTLEN, i + 1,
+				 "TCP option kind %u has length %u, only %zu bytes left", kind, len,
+				 n - i);
 	rc = view_add(o, p + i, err, i);
 	return rc ? rc : len;
 }
@@ -240,7 +237,7 @@ int seg__opts_parse(const uint8_t *p, size_t n, struct seg_opts *o, struct seg_e
 {
 	size_t i = 0;
 	if (n > SEG_TCP_OPT_MAX)
-		return seg__fail(err, SEG_EOPTLEN, SEG_TCP_OPT_MAX,
+		return SEG__FAIL(err, SEG_EOPTLEN, SEG_TCP_OPT_MAX,
 				 "TCP option space of %zu bytes exceeds 40", n);
 	memset(o, 0, sizeof *o);
 	if (n > 0)

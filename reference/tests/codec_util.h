@@ -15,10 +15,10 @@
 
 #define CU_BUF 70000
 
-static const uint8_t cu_v4a[4] = { 192, 0, 2, 1 };
-static const uint8_t cu_v4b[4] = { 192, 0, 2, 2 };
-static const uint8_t cu_v6a[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
-static const uint8_t cu_v6b[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 };
+static const uint8_t cu_v4a[4] = {192, 0, 2, 1};
+static const uint8_t cu_v4b[4] = {192, 0, 2, 2};
+static const uint8_t cu_v6a[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 1};
+static const uint8_t cu_v6b[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 2};
 
 /* A segment of `family` with documentation addresses, ports, numbers. */
 static inline void cu_seg(struct seg *s, enum seg_family family)
@@ -40,8 +40,8 @@ static inline void cu_seg(struct seg *s, enum seg_family family)
 static inline uint16_t cu_csum3(const uint8_t *a, size_t na, const uint8_t *b, size_t nb,
 				const uint8_t *c, size_t nc)
 {
-	const uint8_t *parts[3] = { a, b, c };
-	size_t lens[3] = { na, nb, nc }, i, k;
+	const uint8_t *parts[3] = {a, b, c};
+	size_t lens[3] = {na, nb, nc}, i, k;
 	uint32_t sum = 0;
 	for (k = 0; k < 3; k++) {
 		for (i = 0; i + 1 < lens[k]; i += 2)
@@ -59,7 +59,7 @@ static inline uint16_t cu_csum3(const uint8_t *a, size_t na, const uint8_t *b, s
 static inline uint16_t cu_l4_csum(uint8_t family, const uint8_t *src, const uint8_t *dst,
 				  uint8_t proto, const uint8_t *l4, size_t n)
 {
-	uint8_t ph[40] = { 0 };
+	uint8_t ph[40] = {0};
 	size_t alen = family == SEG_IPV6 ? 16 : 4;
 	memcpy(ph, src, alen);
 	memcpy(ph + alen, dst, alen);
@@ -145,7 +145,7 @@ static inline void cu_same_ip(const struct seg *a, const struct seg *b)
 	assert_int_equal(a->tos, b->tos);
 	assert_int_equal(a->ttl ? a->ttl : 64, b->ttl);
 	if (a->family == SEG_IPV4) {
-		uint8_t pad[SEG_IP4_OPT_MAX] = { 0 };
+		uint8_t pad[SEG_IP4_OPT_MAX] = {0};
 		assert_int_equal(a->ip_id, b->ip_id);
 		assert_int_equal(a->df, b->df);
 		assert_int_equal((a->ip_opts_len + 3) & ~3, b->ip_opts_len);

@@ -16,7 +16,7 @@
 #include "codec_util.h"
 
 static uint8_t buf[CU_BUF];
-static const uint8_t data[2000] = { 'h', 'e', 'l', 'l', 'o', [1999] = 0x5a };
+static const uint8_t data[2000] = {'h', 'e', 'l', 'l', 'o', [1999] = 0x5a};
 
 /* ---- basics ---------------------------------------------------------------- */
 
@@ -198,7 +198,7 @@ static void opt_mss(void **state)
 
 static void opt_wscale(void **state)
 {
-	static const uint8_t shifts[] = { 0, 7, 14, 15, 255 };
+	static const uint8_t shifts[] = {0, 7, 14, 15, 255};
 	struct seg_opts o;
 	size_t i;
 	(void)state;
@@ -243,8 +243,7 @@ static void opt_timestamps(void **state)
 static void opt_sack_1_to_4_blocks(void **state)
 {
 	static const struct seg_sack_block b[4] = {
-		{ 1, 101 }, { 201, 301 }, { 0xfffffff0u, 0x10 }, { 5000, 6000 }
-	};
+		{1, 101}, {201, 301}, {0xfffffff0u, 0x10}, {5000, 6000}};
 	struct seg_opts o;
 	unsigned n, i;
 	(void)state;
@@ -266,7 +265,7 @@ static void opt_sack_1_to_4_blocks(void **state)
 
 static void opt_sack_bad_counts(void **state)
 {
-	static const struct seg_sack_block b[5] = { { 1, 2 } };
+	static const struct seg_sack_block b[5] = {{1, 2}};
 	struct seg_opts o;
 	(void)state;
 	seg_opts_clear(&o);
@@ -278,7 +277,7 @@ static void opt_sack_bad_counts(void **state)
 
 static void opt_sack_3_blocks_beside_timestamps(void **state)
 {
-	static const struct seg_sack_block b[4] = { { 1, 2 }, { 3, 4 }, { 5, 6 }, { 7, 8 } };
+	static const struct seg_sack_block b[4] = {{1, 2}, {3, 4}, {5, 6}, {7, 8}};
 	struct seg_opts o;
 	(void)state;
 	seg_opts_clear(&o);
@@ -307,8 +306,7 @@ static void opt_linux_syn_set(void **state)
 	seg_opts_add_nop(&o);
 	seg_opts_add_wscale(&o, 7);
 	assert_int_equal(o.len, 20);
-	assert_int_equal(o.present,
-			 SEG_HAS_MSS | SEG_HAS_SACK_PERM | SEG_HAS_TS | SEG_HAS_WSCALE);
+	assert_int_equal(o.present, SEG_HAS_MSS | SEG_HAS_SACK_PERM | SEG_HAS_TS | SEG_HAS_WSCALE);
 	opts_roundtrip(&o);
 }
 
@@ -318,10 +316,10 @@ static void opt_odd_alignment(void **state)
 	struct seg_opts o;
 	(void)state;
 	seg_opts_clear(&o);
-	seg_opts_add_wscale(&o, 3);          /* 0..2 */
+	seg_opts_add_wscale(&o, 3);	     /* 0..2 */
 	seg_opts_add_ts(&o, 0x11223344u, 9); /* 3..12 */
-	seg_opts_add_mss(&o, 536);           /* 13..16 */
-	seg_opts_add_sack_perm(&o);          /* 17..18 */
+	seg_opts_add_mss(&o, 536);	     /* 13..16 */
+	seg_opts_add_sack_perm(&o);	     /* 17..18 */
 	assert_int_equal(o.len, 19);
 	assert_int_equal(o.raw[3], SEG_OPT_TS);
 	assert_int_equal(o.raw[13], SEG_OPT_MSS);
@@ -330,7 +328,7 @@ static void opt_odd_alignment(void **state)
 
 static void opt_unknown_kept_raw(void **state)
 {
-	static const uint8_t fo[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+	static const uint8_t fo[8] = {1, 2, 3, 4, 5, 6, 7, 8};
 	struct seg_opts o, p;
 	struct seg_err err;
 	(void)state;
@@ -396,7 +394,7 @@ static void opt_eol_in_the_middle(void **state)
 	seg_opts_clear(&o);
 	seg_opts_add_mss(&o, 1200);
 	seg_opts_add_eol(&o);
-	seg_opts_add_wscale(&o, 5); /* after EOL: on the wire, not in the view */
+	seg_opts_add_wscale(&o, 5);	     /* after EOL: on the wire, not in the view */
 	seg_opts_add_raw(&o, 5, 1, NULL, 0); /* malformed, but past EOL: ignored */
 	assert_int_equal(o.present, SEG_HAS_MSS | SEG_HAS_EOL);
 	opts_roundtrip(&o);
@@ -446,7 +444,7 @@ static void opt_space_full(void **state)
 
 static void opt_parse_out_only_on_success(void **state)
 {
-	static const uint8_t bad[] = { 1, 2, 4, 5, 0xb4, 3, 1 };
+	static const uint8_t bad[] = {1, 2, 4, 5, 0xb4, 3, 1};
 	struct seg_opts o;
 	struct seg_err err;
 	(void)state;
@@ -488,8 +486,8 @@ static void ip4_header_fields_roundtrip(void **state)
 
 static void ip4_options_roundtrip(void **state)
 {
-	static const uint8_t lsrr[] = { 0x83, 7, 4, 192, 0, 2, 9 };
-	static const uint8_t ra[] = { 0x94, 4, 0, 0 }; /* router alert */
+	static const uint8_t lsrr[] = {0x83, 7, 4, 192, 0, 2, 9};
+	static const uint8_t ra[] = {0x94, 4, 0, 0}; /* router alert */
 	struct seg s;
 	struct seg_packet pkt;
 	size_t n;
@@ -532,7 +530,7 @@ static void ip6_traffic_class_flow_label(void **state)
 
 static void ip6_hop_by_hop_roundtrip(void **state)
 {
-	static const uint8_t hbh[8] = { 17, 0, 1, 4, 0, 0, 0, 0 }; /* next byte wrong: patched */
+	static const uint8_t hbh[8] = {17, 0, 1, 4, 0, 0, 0, 0}; /* next byte wrong: patched */
 	struct seg s;
 	struct seg_packet pkt;
 	size_t n;
@@ -558,9 +556,9 @@ static void ip6_hop_by_hop_roundtrip(void **state)
 
 static void ip6_ext_chain_built_and_skipped(void **state)
 {
-	static const uint8_t ra[4] = { 5, 2, 0, 0 };              /* router alert option */
-	static const uint8_t rh[6] = { 253, 0, 0, 0, 0, 0 }; /* experimental, segleft 0 */
-	static const uint8_t big[20] = { 0x1e, 18 };                /* an 18-byte option */
+	static const uint8_t ra[4] = {5, 2, 0, 0};	   /* router alert option */
+	static const uint8_t rh[6] = {253, 0, 0, 0, 0, 0}; /* experimental, segleft 0 */
+	static const uint8_t big[20] = {0x1e, 18};	   /* an 18-byte option */
 	struct seg s;
 	struct seg_packet pkt;
 	(void)state;
@@ -586,7 +584,7 @@ static void ip6_ext_chain_built_and_skipped(void **state)
 
 static void ip6_ext_add_limits(void **state)
 {
-	static const uint8_t body[254] = { 0 };
+	static const uint8_t body[254] = {0};
 	struct seg s;
 	(void)state;
 	cu_seg(&s, SEG_IPV6);
@@ -607,21 +605,19 @@ static void ip6_ext_add_limits(void **state)
 
 /* IPv4 SYN, MSS 1460, 5 bytes "hello"; checksums computed with an
  * independent Python RFC 1071 implementation: IP 0xa48f, TCP 0x33ba. */
-static const uint8_t vec4[] = {
-	0x45, 0x00, 0x00, 0x31, 0x12, 0x34, 0x40, 0x00, 0x40, 0x06, 0xa4, 0x8f, 0xc0,
-	0x00, 0x02, 0x01, 0xc0, 0x00, 0x02, 0x02, 0x9c, 0x40, 0x00, 0x50, 0x00, 0x00,
-	0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x60, 0x02, 0xff, 0xff, 0x33, 0xba, 0x00,
-	0x00, 0x02, 0x04, 0x05, 0xb4, 0x68, 0x65, 0x6c, 0x6c, 0x6f
-};
+static const uint8_t vec4[] = {0x45, 0x00, 0x00, 0x31, 0x12, 0x34, 0x40, 0x00, 0x40, 0x06,
+			       0xa4, 0x8f, 0xc0, 0x00, 0x02, 0x01, 0xc0, 0x00, 0x02, 0x02,
+			       0x9c, 0x40, 0x00, 0x50, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00,
+			       0x00, 0x00, 0x60, 0x02, 0xff, 0xff, 0x33, 0xba, 0x00, 0x00,
+			       0x02, 0x04, 0x05, 0xb4, 0x68, 0x65, 0x6c, 0x6c, 0x6f};
 
 /* IPv6 PSH|ACK, flow label 0x12345, "abc"; TCP checksum 0xeb8f. */
-static const uint8_t vec6[] = {
-	0x60, 0x01, 0x23, 0x45, 0x00, 0x17, 0x06, 0x40, 0x20, 0x01, 0x0d, 0xb8, 0x00,
-	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x20, 0x01,
-	0x0d, 0xb8, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-	0x02, 0x00, 0x50, 0x9c, 0x40, 0x00, 0x00, 0x03, 0xe8, 0x00, 0x00, 0x00, 0x02,
-	0x50, 0x18, 0x03, 0xe8, 0xeb, 0x8f, 0x00, 0x00, 0x61, 0x62, 0x63
-};
+static const uint8_t vec6[] = {0x60, 0x01, 0x23, 0x45, 0x00, 0x17, 0x06, 0x40, 0x20, 0x01, 0x0d,
+			       0xb8, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+			       0x00, 0x01, 0x20, 0x01, 0x0d, 0xb8, 0x00, 0x00, 0x00, 0x00, 0x00,
+			       0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x00, 0x50, 0x9c, 0x40,
+			       0x00, 0x00, 0x03, 0xe8, 0x00, 0x00, 0x00, 0x02, 0x50, 0x18, 0x03,
+			       0xe8, 0xeb, 0x8f, 0x00, 0x00, 0x61, 0x62, 0x63};
 
 static void checksum_known_vector_v4(void **state)
 {
@@ -680,10 +676,9 @@ static void checksum_known_vector_v6(void **state)
 static void checksum_rfc1071_primitives(void **state)
 {
 	/* The IPv4 header of the well-known example (checksum 0xb861). */
-	static const uint8_t hdr[20] = { 0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40,
-					 0x00, 0x40, 0x11, 0x00, 0x00, 0xc0, 0xa8,
-					 0x00, 0x01, 0xc0, 0xa8, 0x00, 0xc7 };
-	static const uint8_t odd[5] = { 0x01, 0x02, 0x03, 0x04, 0x05 };
+	static const uint8_t hdr[20] = {0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11,
+					0x00, 0x00, 0xc0, 0xa8, 0x00, 0x01, 0xc0, 0xa8, 0x00, 0xc7};
+	static const uint8_t odd[5] = {0x01, 0x02, 0x03, 0x04, 0x05};
 	uint32_t sum;
 	(void)state;
 	assert_int_equal(seg_csum_fold(seg_csum_add(0, hdr, 20)), 0xb861);
@@ -692,11 +687,12 @@ static void checksum_rfc1071_primitives(void **state)
 	sum = seg_csum_add(sum, hdr + 6, 14);
 	assert_int_equal(seg_csum_fold(sum), 0xb861);
 	/* An odd tail is the high byte of a zero-padded word. */
-	assert_int_equal(seg_csum_fold(seg_csum_add(0, odd, 5)), cu_csum3(odd, 5, NULL, 0, NULL, 0));
+	assert_int_equal(seg_csum_fold(seg_csum_add(0, odd, 5)),
+			 cu_csum3(odd, 5, NULL, 0, NULL, 0));
 	assert_int_equal(seg_csum_fold(0), 0xffff);
 	/* The pseudo-header sums for v4 and v6 agree with the test's own. */
-	assert_int_equal(seg_csum_fold(seg_csum_add(seg_csum_pseudo(SEG_IPV6, cu_v6a, cu_v6b, 58, 5),
-						    odd, 5)),
+	assert_int_equal(seg_csum_fold(seg_csum_add(
+				 seg_csum_pseudo(SEG_IPV6, cu_v6a, cu_v6b, 58, 5), odd, 5)),
 			 cu_l4_csum(SEG_IPV6, cu_v6a, cu_v6b, 58, odd, 5));
 	assert_int_equal(seg_csum_fold(seg_csum_add(seg_csum_pseudo(SEG_IPV4, cu_v4a, cu_v4b, 6, 5),
 						    odd, 5)),
@@ -937,8 +933,8 @@ static void encode_in_place(void **state)
 
 static void decode_encode_is_identity(void **state)
 {
-	static const uint8_t *const vecs[] = { vec4, vec6 };
-	static const size_t lens[] = { sizeof vec4, sizeof vec6 };
+	static const uint8_t *const vecs[] = {vec4, vec6};
+	static const size_t lens[] = {sizeof vec4, sizeof vec6};
 	struct seg_packet pkt;
 	uint8_t out[256];
 	size_t i, n;
