@@ -34,9 +34,11 @@
  *           *                 any time
  *           0.1~0.2           absolute window
  *           +0.1~+0.3         relative window (both ends relative)
- *   A syscall may be blocking: `TIME...END` (e.g. `+0...0.25 read(...)`):
- *   it starts at TIME and returns at END; END is counted from the same base
- *   as TIME (packetdrill's rule), an optional `+` on END changes nothing.
+ *   A syscall may be blocking: `TIME...END` (e.g. `+0...0.25 read(...)`),
+ *   TIME plain (`a` or `+a`): it starts at TIME and returns at END; END is
+ *   counted from the same base as TIME (packetdrill's rule), an optional
+ *   `+` on END changes nothing. A python block or shell command may have no
+ *   time at all (packetdrill's init / cleanup commands): SCR_TIME_NONE.
  *
  *   ACTION  packet          < or > [IP] FLAGS START:END(LEN) [ack N]
  *                           [win N] [urg N] [bad_csum] [<OPTIONS>]
@@ -56,27 +58,32 @@
  *           `.` (ACK); `.` alone; `-` for no flag at all.
  *           E = ECE, W = CWR.
  *   START:END(LEN) END must equal START + LEN modulo 2^32; START, END are
- *           32-bit, LEN 16-bit. ack is 32-bit, win and urg 16-bit; the
- *           four may come in any order, each at most once. `bad_csum`
- *           (ours, inbound lines only) sends the segment with a wrong
- *           TCP checksum.
+ *           32-bit, LEN 16-bit. ack is 32-bit, win and urg 16-bit; ack,
+ *           win, urg and bad_csum may come in any order, each at most
+ *           once. `bad_csum` (ours, inbound lines only) sends the segment
+ *           with a wrong TCP checksum.
  *   OPTIONS `<...>` (options not checked) or a comma list of `nop`, `eol`,
  *           `mss N`, `wscale N`, `sackOK`, `sack L:R [L:R ...]` (1..4
  *           blocks), `TS val V ecr E`; at most 40 bytes in all. Omitting
  *           the list means "no options".
- *   ICMP    TYPE and CODE are words or numbers, kept as written (e.g.
+ *   ICMP    TYPE and CODE are words or integers, kept as written (e.g.
  *           `unreachable port_unreachable`, `unreachable frag_needed mtu
  *           1200`, ICMPv6 `packet_too_big mtu 1280`); the runner maps them.
+ *           CODE must be on TYPE's line.
  *   ARGS    expressions: integers (decimal, `-`decimal, 0x hex), words
  *           (SOL_SOCKET, O_NONBLOCK, ...), "strings" (escapes kept as
  *           written), `...`, `A|B|C`, arrays `[1000]`, structs
  *           `{l_onoff=1, l_linger=0}` (members `KEY=VALUE`, KEY any
  *           expression, e.g. `msg_iov(1)=[...]`), calls `htons(8080)`;
- *           nesting at most SCR_MAX_DEPTH deep.
- *   RET     an expression (usually an integer, or `...` for any value),
- *           optionally an errno name and a parenthesised note kept as raw
- *           text: `= -1 ECONNRESET (Connection reset by peer)`,
+ *           nesting at most SCR_MAX_DEPTH deep. No floats.
+ *   RET     an expression (usually an integer, or `...` for any value; a
+ *           word there is never a call), optionally an errno name and a
+ *           parenthesised note kept as raw text, both on the line where RET
+ *           ends: `= -1 ECONNRESET (Connection reset by peer)`,
  *           `= 0 (...)`, `= 0x802 (flags O_RDWR|O_NONBLOCK)`.
+ *   NAME    (state) CLOSED, LISTEN, SYN_SENT, SYN_RECEIVED (or SYN_RCVD,
+ *           SYN_RECV), ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT,
+ *           CLOSING, LAST_ACK, TIME_WAIT.
  *
  * Words that name a define (see struct scr_defines) are replaced by the
  * tokens of its value, anywhere in an event (not inside strings, notes,
@@ -85,10 +92,17 @@
  * Not supported, recorded as SCR_EV_SKIP events naming the construct (the
  * runner reports the script SKIP): shell commands, syscalls other than
  * the ones in enum scr_sys (epoll_*, sendmsg, ...), TCP_INFO, TCP Fast Open
- * (TCP_FASTOPEN*, MSG_FASTOPEN, `FO`/`FOEXP` options), MD5 and MPTCP
- * options, UDP / UDP-Lite / GRE / MPLS / SCTP packet lines, ICMP quoting a
- * UDP packet. A python block `%{ }%` is an SCR_EV_PYTHON event: its
- * assertions are skipped and counted, the rest of the script runs.
+ * (TCP_FASTOPEN*, MSG_FASTOPEN, `FO`/`FOEXP` options), MD5, MPTCP and
+ * experimental (`exp`, `tarr`, `ao`) options, UDP / UDP-Lite / GRE / MPLS /
+ * SCTP / raw `ip` packet lines, ICMP quoting a UDP packet. A packet line
+ * with one of these is skipped to the end of its line (or to a comment on
+ * it). A python block `%{ }%` is an SCR_EV_PYTHON event: its assertions
+ * are skipped and counted, the rest of the script runs.
+ *
+ * Where this differs from packetdrill, on purpose: one event per line;
+ * header options only before the first event; metadata comments; `none`,
+ * `state`, `bad_csum`; numbers and times checked against their fields'
+ * ranges (packetdrill checks most of them too).
  *
  * Everything else that does not fit is an error, reported once, as
  * `file:line:col: message` naming the offending text, e.g.
@@ -484,9 +498,10 @@ void scr_event_clear_text(struct scr_event *ev);
 
 /* Insert a zeroed event (kind SCR_EV_PACKET, time SCR_TIME_NONE, no text,
  * no lead) at index `at` (<= n_events) and return it for the caller to
- * fill; whatever the caller hangs on it (malloc'd) is then owned by the
- * script. Pointers to events at or after `at` are invalidated. Returns
- * NULL if out of memory or `at` is out of range. */
+ * fill (give it a time: only python blocks and shell commands may be
+ * untimed); whatever the caller hangs on it (malloc'd) is then owned by
+ * the script. Pointers to events at or after `at` are invalidated.
+ * Returns NULL if out of memory or `at` is out of range. */
 struct scr_event *scr_script_insert_event(struct scr_script *s, size_t at);
 
 /* The value of the last header option `--name`, or NULL; borrowed. */
@@ -504,7 +519,8 @@ enum scr_write_flags {
 	SCR_WRITE_REGEN = 1u << 0 /* canonical text from the fields alone:
 	                           * header options, metadata, one event a line;
 	                           * comments dropped, defines expanded (SKIP
-	                           * events keep their source text) */
+	                           * events keep their source text; one built
+	                           * in memory is written as a comment) */
 };
 
 /* Write `s` as script text into a new NUL-terminated buffer: `*out` (free

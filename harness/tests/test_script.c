@@ -762,6 +762,32 @@ static void crlf_line_endings(void **state)
 	scr_script_free(s);
 }
 
+/* Big inputs parse in one pass: many events, a long '|' chain (built flat,
+ * not by recursion), a long comment. */
+static void big_inputs(void **state)
+{
+	size_t i, n = 20000, cap = n * 40 + 400000;
+	char *text = malloc(cap), *p = text;
+	struct scr_script *s;
+	(void)state;
+	assert_non_null(text);
+	for (i = 0; i < n; i++)
+		p += sprintf(p, "+0 < . %zu:%zu(0) ack 1 win 100\n", i, i);
+	p += sprintf(p, "+0 fcntl(3, F_SETFL, O_A");
+	for (i = 0; i < 50000; i++)
+		p += sprintf(p, "|O_B");
+	p += sprintf(p, ") = 0\n// ");
+	memset(p, 'x', 100000);
+	p[100000] = '\0';
+	s = parse(text);
+	assert_int_equal(s->n_events, n + 1);
+	assert_int_equal(s->events[n].u.sys.args[2]->kind, SCR_EXPR_OR);
+	assert_int_equal(s->events[n].u.sys.args[2]->n, 50001);
+	assert_int_equal(s->events[n].line, (int)n + 1);
+	scr_script_free(s);
+	free(text);
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(time_absolute_and_relative),
 	cmocka_unit_test(time_any_and_windows),
@@ -804,6 +830,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(defines_value_not_reexpanded),
 	cmocka_unit_test(misc_api),
 	cmocka_unit_test(crlf_line_endings),
+	cmocka_unit_test(big_inputs),
 };
 
 TC_CMOCKA_MAIN(tests)
