@@ -35,7 +35,7 @@ done
 # reference/ reads no clock, opens no socket, starts no thread, has no
 # randomness or environment of its own (DESIGN.md §2).
 if grep -nE '\b(clock_gettime|gettimeofday|time\(NULL\)|socket\(|pthread_[a-z_]+|rand\(|random\(|getenv|fopen|printf)\b|#include <(pthread|sys/socket|time|netinet/in|unistd)\.h>' \
-     reference/*.c reference/*.h 2>/dev/null | grep -v '^\S*: *\*' ; then
+     reference/*.c reference/*.h 2>/dev/null | grep -v 'format(printf' | grep -v '^\S*: *\*' ; then
   echo "reference/ must stay sans-I/O (the lines above)"; status=1
 fi
 exit $status

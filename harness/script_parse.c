@@ -655,41 +655,56 @@ static int parse_ip(struct parser *p, struct scr_ip *ip)
 	}
 }
 
-static int parse_flags(struct parser *p, uint8_t *flags)
+/* The letters of one flag word into `*flags`. */
+static int flag_letters(struct parser *p, const struct scr__tok *t, uint8_t *flags)
 {
 	static const char letters[] = "FSRPUEW";
 	static const uint8_t bits[] = {SEG_FIN, SEG_SYN, SEG_RST, SEG_PSH, SEG_URG, SEG_ECE, SEG_CWR};
-	struct scr__tok t = p->cur;
 	size_t i;
+	for (i = 0; i < t->n; i++) {
+		const char *c = memchr(letters, t->text[i], sizeof letters - 1);
+		uint8_t bit;
+		if (!c)
+			return perr(p, t, SCR_ESYNTAX, "unknown TCP flag '%c' in '%.*s' (flags are FSRPUEW and '.')",
+				    t->text[i], (int)(t->n > 40 ? 40 : t->n), t->text);
+		bit = bits[c - letters];
+		if (*flags & bit)
+			return perr(p, t, SCR_ESYNTAX, "TCP flag '%c' given twice in '%.*s'",
+				    t->text[i], (int)(t->n > 40 ? 40 : t->n), t->text);
+		*flags |= bit;
+	}
+	return 0;
+}
+
+/* FLAGS: letters from FSRPUEW with '.' (ACK) anywhere among them, written
+ * together ("S.", "P.", "P.U" as the printer writes it, "FP."); '.' alone;
+ * '-' for none. The lexer splits "P.U" into word, dot, word: adjacent
+ * tokens are one flag set. */
+static int parse_flags(struct parser *p, uint8_t *flags)
+{
+	struct scr__tok t = p->cur, prev;
 	int rc;
 	*flags = 0;
 	if (t.kind == TK_MINUS)
 		return advance(p);
-	if (t.kind == TK_DOT) {
-		*flags = SEG_ACK;
-		return advance(p);
-	}
-	if (t.kind != TK_WORD)
+	if (t.kind != TK_WORD && t.kind != TK_DOT)
 		return expected(p, "TCP flags (from FSRPUEW and '.') or 'icmp' or 'none'");
-	for (i = 0; i < t.n; i++) {
-		const char *c = memchr(letters, t.text[i], sizeof letters - 1);
-		uint8_t bit;
-		if (!c)
-			return perr(p, &t, SCR_ESYNTAX, "unknown TCP flag '%c' in '%.*s' (flags are FSRPUEW and '.')",
-				    t.text[i], (int)(t.n > 40 ? 40 : t.n), t.text);
-		bit = bits[c - letters];
-		if (*flags & bit)
-			return perr(p, &t, SCR_ESYNTAX, "TCP flag '%c' given twice in '%.*s'",
-				    t.text[i], (int)(t.n > 40 ? 40 : t.n), t.text);
-		*flags |= bit;
+	for (;;) {
+		t = p->cur;
+		if (t.kind == TK_DOT) {
+			if (*flags & SEG_ACK)
+				return perr(p, &t, SCR_ESYNTAX, "'.' (ACK) given twice in the flags");
+			*flags |= SEG_ACK;
+		} else if ((rc = flag_letters(p, &t, flags))) {
+			return rc;
+		}
+		prev = t;
+		if ((rc = advance(p)))
+			return rc;
+		if (!adjacent(&prev, &p->cur) ||
+		    (p->cur.kind != TK_DOT && p->cur.kind != TK_WORD))
+			return 0;
 	}
-	if ((rc = advance(p)))
-		return rc;
-	if (p->cur.kind == TK_DOT && adjacent(&t, &p->cur)) {
-		*flags |= SEG_ACK;
-		return advance(p);
-	}
-	return 0;
 }
 
 /* START:END(LEN) */
@@ -903,8 +918,17 @@ static int parse_tcp_fields(struct parser *p, struct scr_packet *pk)
 				return rc;
 			continue;
 		}
-		if (t.kind == TK_LT)
-			return parse_opts(p, pk);
+		if (t.kind == TK_LT) {
+			if ((rc = parse_opts(p, pk)))
+				return rc;
+			/* `bad_csum` may also follow the options. */
+			if (pk->dir == SCR_IN && !pk->bad_csum && tok_is(&p->cur, "bad_csum") &&
+			    same_line(p)) {
+				pk->bad_csum = true;
+				return advance(p);
+			}
+			return 0;
+		}
 		if (same_line(p))
 			return expected(p, "'ack', 'win', 'urg', 'bad_csum', '<' or the end of the line");
 		return 0;

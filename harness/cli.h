@@ -1,0 +1,34 @@
+/* The subcommands of the tcpcheck program (main.c dispatches to them).
+ * Each takes the arguments after "tcpcheck" (argv[0] is the command name)
+ * and returns the process exit code: 0 all passed, 1 some failed, 2 usage
+ * or input error, 3 environment. */
+#ifndef TCPCHECK_HARNESS_CLI_H
+#define TCPCHECK_HARNESS_CLI_H
+
+#include "harness/script.h"
+
+enum cli_exit {
+	CLI_OK = 0,
+	CLI_FAILED = 1,
+	CLI_USAGE = 2,
+	CLI_ENV = 3,
+};
+
+/* tcpcheck run */
+int cli_run(int argc, char **argv);
+
+/* tcpcheck expect */
+int cli_expect(int argc, char **argv);
+
+/* Read and parse the script at `path` for `family` (4 or 6; 0: as the
+ * script says) with the user's -D defines. Returns 0 and `*out`, or a
+ * negative SCR_E* / -errno code with `diag->msg` filled (file:line:col:
+ * message, or "path: reason" for I/O). */
+int cli_load_script(const char *path, int family, const struct scr_define *user, size_t n_user,
+		    struct scr_script **out, struct scr_diag *diag);
+
+/* The predefined -D values of a family (MSS, DEFAULT_MSS, MTU, MIN_MTU,
+ * ICMP_TOO_BIG, ICMP_PORT_UNREACH): `*n` gets their count. */
+const struct scr_define *cli_family_defines(int family, size_t *n);
+
+#endif

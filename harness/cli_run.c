@@ -1,0 +1,537 @@
+/* `tcpcheck run`: run scripts against a target and report (DESIGN.md §7). */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "harness/cli.h"
+#include "harness/pcap_out.h"
+#include "harness/report.h"
+#include "harness/run.h"
+#include "targets/target.h"
+
+#define MAX_DEFINES 64
+
+struct run_cfg {
+	const struct tgt_ops *target;
+	const char *profile;
+	enum rpt_format format;
+	const char *output;
+	const char *pcap_dir;
+	int jobs;
+	bool shuffle;
+	uint64_t shuffle_seed;
+	bool timings;
+	bool strict;
+	bool verbose;
+	int families;          /* bit 0: IPv4, bit 1: IPv6; 0 = as each script says */
+	int64_t tolerance_us;  /* -1: the script's */
+	uint64_t seed;
+	struct scr_define defines[MAX_DEFINES];
+	size_t n_defines;
+};
+
+/* One script run to do: a path and a family. */
+struct job {
+	char *path;
+	int family;
+	bool input_error;      /* could not be read or parsed */
+	struct rpt_script out;
+};
+
+static void run_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: tcpcheck run [options] PATH...\n"
+		"\n"
+		"Runs each script (a .pkt file, or every .pkt under a directory) against a\n"
+		"target and reports the verdicts.\n"
+		"\n"
+		"  -t, --target NAME         target to run against (default: ref)\n"
+		"  -p, --profile NAME        reference profile (default: the script's, or rfc)\n"
+		"  -f, --format FMT          text (default), json, junit or tap\n"
+		"  -o, --output FILE         write the report there instead of stdout\n"
+		"      --pcap-dir DIR        write one pcap per script (both directions)\n"
+		"  -j, --jobs N              run N scripts at a time (default 1)\n"
+		"      --shuffle SEED        run the scripts in a seeded random order\n"
+		"      --no-timings          leave wall-clock figures out of reports\n"
+		"      --strict-segments     never combine outbound segments\n"
+		"      --ip-version V        4, 6, both (each family the script allows), or\n"
+		"                            the script's own (default)\n"
+		"      --tolerance-usecs N   timing tolerance (default: the script's, or 4000)\n"
+		"  -D NAME=VALUE             define NAME for the scripts (repeatable)\n"
+		"      --seed N              seed for ISNs and ports (default 1)\n"
+		"  -v, --verbose             show the exchange of every script\n"
+		"  -h, --help                this text\n");
+}
+
+/* ---- options --------------------------------------------------------------- */
+
+static int parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+	errno = 0;
+	*out = strtoull(s, &end, 0);
+	return *s && !*end && errno == 0 ? 0 : -1;
+}
+
+static int add_define(struct run_cfg *c, char *arg)
+{
+	char *eq = strchr(arg, '=');
+	if (!eq || eq == arg || c->n_defines == MAX_DEFINES)
+		return -1;
+	*eq = '\0';
+	c->defines[c->n_defines].name = arg;
+	c->defines[c->n_defines].value = eq + 1;
+	c->n_defines++;
+	return 0;
+}
+
+static int parse_family(struct run_cfg *c, const char *v)
+{
+	if (!strcmp(v, "4") || !strcmp(v, "ipv4"))
+		c->families = 1;
+	else if (!strcmp(v, "6") || !strcmp(v, "ipv6"))
+		c->families = 2;
+	else if (!strcmp(v, "both"))
+		c->families = 3;
+	else
+		return -1;
+	return 0;
+}
+
+enum { OPT_PCAP = 256, OPT_SHUFFLE, OPT_NO_TIMINGS, OPT_STRICT, OPT_IPV, OPT_TOL, OPT_SEED };
+
+static const struct option run_long[] = {
+	{ "target", required_argument, NULL, 't' },
+	{ "profile", required_argument, NULL, 'p' },
+	{ "format", required_argument, NULL, 'f' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "pcap-dir", required_argument, NULL, OPT_PCAP },
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "shuffle", required_argument, NULL, OPT_SHUFFLE },
+	{ "no-timings", no_argument, NULL, OPT_NO_TIMINGS },
+	{ "strict-segments", no_argument, NULL, OPT_STRICT },
+	{ "ip-version", required_argument, NULL, OPT_IPV },
+	{ "tolerance-usecs", required_argument, NULL, OPT_TOL },
+	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int parse_one(struct run_cfg *c, int opt, char *arg)
+{
+	uint64_t n;
+	switch (opt) {
+	case 't':
+		c->target = tgt_find(arg);
+		if (!c->target)
+			fprintf(stderr, "tcpcheck run: unknown target '%s' (see tcpcheck targets)\n",
+				arg);
+		return c->target ? 0 : -1;
+	case 'p': c->profile = arg; return 0;
+	case 'f': return rpt_format_by_name(arg, &c->format);
+	case 'o': c->output = arg; return 0;
+	case OPT_PCAP: c->pcap_dir = arg; return 0;
+	case 'j':
+		if (parse_u64(arg, &n) != 0 || n < 1 || n > 256)
+			return -1;
+		c->jobs = (int)n;
+		return 0;
+	case OPT_SHUFFLE:
+		c->shuffle = true;
+		return parse_u64(arg, &c->shuffle_seed);
+	case OPT_NO_TIMINGS: c->timings = false; return 0;
+	case OPT_STRICT: c->strict = true; return 0;
+	case OPT_IPV: return parse_family(c, arg);
+	case OPT_TOL:
+		if (parse_u64(arg, &n) != 0)
+			return -1;
+		c->tolerance_us = (int64_t)n;
+		return 0;
+	case OPT_SEED: return parse_u64(arg, &c->seed);
+	case 'D': return add_define(c, arg);
+	case 'v': c->verbose = true; return 0;
+	default: return -1;
+	}
+}
+
+/* Returns 0, 1 for --help, or -1 for a usage error (already reported). */
+static int parse_args(int argc, char **argv, struct run_cfg *c)
+{
+	int opt;
+	memset(c, 0, sizeof *c);
+	c->target = tgt_find("ref");
+	c->jobs = 1;
+	c->timings = true;
+	c->tolerance_us = -1;
+	c->seed = 1;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "t:p:f:o:j:D:vh", run_long, NULL)) != -1) {
+		if (opt == 'h')
+			return 1;
+		if (parse_one(c, opt, optarg) != 0) {
+			if (opt != 't')
+				fprintf(stderr, "tcpcheck run: bad option or value%s%s\n",
+					optarg ? ": " : "", optarg ? optarg : "");
+			return -1;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "tcpcheck run: no script given\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- finding scripts --------------------------------------------------------------- */
+
+struct path_list {
+	char **v;
+	size_t n, cap;
+};
+
+static int list_add(struct path_list *l, const char *p)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 64;
+		char **v = realloc(l->v, cap * sizeof *v);
+		if (!v)
+			return -ENOMEM;
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n] = strdup(p);
+	return l->v[l->n++] ? 0 : -ENOMEM;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool has_pkt_suffix(const char *name)
+{
+	size_t n = strlen(name);
+	return n > 4 && strcmp(name + n - 4, ".pkt") == 0;
+}
+
+/* Every .pkt under `dir`, recursively (depth-limited against link loops). */
+static int walk(struct path_list *l, const char *dir, int depth)
+{
+	DIR *d;
+	struct dirent *e;
+	int rc = 0;
+	if (depth > 32)
+		return 0;
+	d = opendir(dir);
+	if (!d)
+		return -errno;
+	while (rc == 0 && (e = readdir(d)) != NULL) {
+		char p[4096];
+		struct stat st;
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+		if (stat(p, &st) != 0)
+			continue;
+		if (S_ISDIR(st.st_mode))
+			rc = walk(l, p, depth + 1);
+		else if (S_ISREG(st.st_mode) && has_pkt_suffix(e->d_name))
+			rc = list_add(l, p);
+	}
+	closedir(d);
+	return rc;
+}
+
+static int collect_paths(int argc, char **argv, struct path_list *l)
+{
+	int i;
+	for (i = 0; i < argc; i++) {
+		struct stat st;
+		char p[4096];
+		size_t before = l->n;
+		snprintf(p, sizeof p, "%s", argv[i]);
+		while (strlen(p) > 1 && p[strlen(p) - 1] == '/')
+			p[strlen(p) - 1] = '\0';
+		if (stat(p, &st) != 0) {
+			fprintf(stderr, "tcpcheck run: %s: %s\n", p, strerror(errno));
+			return -1;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			if (walk(l, p, 0) != 0)
+				return -1;
+			qsort(l->v + before, l->n - before, sizeof *l->v, cmp_str);
+		} else if (list_add(l, p) != 0) {
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* ---- running ------------------------------------------------------------------------ */
+
+static void pcap_path(const struct run_cfg *c, const struct job *j, char *buf, size_t cap)
+{
+	char name[1024];
+	size_t i;
+	snprintf(name, sizeof name, "%s", j->path);
+	for (i = 0; name[i]; i++)
+		if (name[i] == '/')
+			name[i] = '_';
+	if (strlen(name) > 4 && has_pkt_suffix(name))
+		name[strlen(name) - 4] = '\0';
+	snprintf(buf, cap, "%s/%s%s.pcap", c->pcap_dir, name,
+		 c->families == 3 ? (j->family == 6 ? ".ipv6" : ".ipv4") : "");
+}
+
+static void run_job(const struct run_cfg *c, struct job *j)
+{
+	struct scr_script *s = NULL;
+	struct scr_diag diag;
+	struct run_opts o;
+	struct cap_file *cap = NULL;
+	j->out.path = j->path;
+	if (cli_load_script(j->path, j->family, c->defines, c->n_defines, &s, &diag) != 0) {
+		j->input_error = true;
+		j->out.res.verdict = RUN_ERROR;
+		j->out.res.family = j->family ? j->family : 4;
+		snprintf(j->out.res.reason, sizeof j->out.res.reason, "%s", diag.msg);
+		return;
+	}
+	memset(&o, 0, sizeof o);
+	o.target = c->target;
+	o.profile = c->profile;
+	o.family = j->family;
+	o.strict_segments = c->strict;
+	o.tolerance_us = c->tolerance_us;
+	o.seed = c->seed;
+	if (c->pcap_dir) {
+		char p[4096];
+		pcap_path(c, j, p, sizeof p);
+		if (cap_open(p, &cap, NULL, 0) != 0)
+			fprintf(stderr, "tcpcheck run: cannot write %s\n", p);
+	}
+	o.pcap = cap;
+	if (run_script(s, &o, &j->out.res) != 0) {
+		j->out.res.verdict = RUN_ERROR;
+		snprintf(j->out.res.reason, sizeof j->out.res.reason, "out of memory");
+	}
+	cap_close(cap);
+	scr_script_free(s);
+}
+
+/* The families a script runs in under --ip-version both: what its @family
+ * line allows, both if it has none. Needs a parse to know. */
+static int script_families(const char *path, const struct run_cfg *c)
+{
+	struct scr_script *s = NULL;
+	struct scr_diag d;
+	int fams = 3;
+	if (cli_load_script(path, 4, c->defines, c->n_defines, &s, &d) == 0) {
+		if (s->meta.families)
+			fams = (int)((s->meta.families & SCR_FAM_IPV4 ? 1u : 0u) |
+				     (s->meta.families & SCR_FAM_IPV6 ? 2u : 0u));
+		scr_script_free(s);
+	}
+	return fams;
+}
+
+static int make_jobs(const struct run_cfg *c, const struct path_list *l, struct job **out,
+		     size_t *n)
+{
+	struct job *jobs = calloc(l->n * 2 + 1, sizeof *jobs);
+	size_t i, k = 0;
+	if (!jobs)
+		return -ENOMEM;
+	for (i = 0; i < l->n; i++) {
+		int fams = c->families == 3 ? script_families(l->v[i], c) : c->families;
+		if (fams == 0 || fams == 1 || fams == 3)
+			jobs[k++] = (struct job){ .path = l->v[i], .family = fams ? 4 : 0 };
+		if (fams == 2 || fams == 3)
+			jobs[k++] = (struct job){ .path = l->v[i], .family = 6 };
+	}
+	*out = jobs;
+	*n = k;
+	return 0;
+}
+
+/* splitmix64: the --shuffle order depends on the seed alone. */
+static uint64_t next_rand(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+static void shuffle(struct job *jobs, size_t n, uint64_t seed)
+{
+	size_t i;
+	for (i = n; i > 1; i--) {
+		size_t k = (size_t)(next_rand(&seed) % i);
+		struct job t = jobs[i - 1];
+		jobs[i - 1] = jobs[k];
+		jobs[k] = t;
+	}
+}
+
+/* A pool of threads taking jobs in order. Runs are independent: each has
+ * its own target instance. */
+struct pool {
+	const struct run_cfg *c;
+	struct job *jobs;
+	size_t n, next, done;
+	pthread_mutex_t lock;
+	bool progress;
+};
+
+static void progress_line(struct pool *p, const struct job *j)
+{
+	if (!p->progress)
+		return;
+	fprintf(stderr, "\r\033[K[%zu/%zu] %s", p->done, p->n, j->path);
+	if (p->done == p->n)
+		fputs("\r\033[K", stderr);
+	fflush(stderr);
+}
+
+static void *worker(void *arg)
+{
+	struct pool *p = arg;
+	for (;;) {
+		struct job *j;
+		pthread_mutex_lock(&p->lock);
+		j = p->next < p->n ? &p->jobs[p->next++] : NULL;
+		pthread_mutex_unlock(&p->lock);
+		if (!j)
+			return NULL;
+		run_job(p->c, j);
+		pthread_mutex_lock(&p->lock);
+		p->done++;
+		progress_line(p, j);
+		pthread_mutex_unlock(&p->lock);
+	}
+}
+
+static void run_all(const struct run_cfg *c, struct job *jobs, size_t n, bool progress)
+{
+	struct pool p = { .c = c, .jobs = jobs, .n = n, .progress = progress };
+	pthread_t th[256];
+	int i, nth = c->jobs < (int)n ? c->jobs : (int)n;
+	pthread_mutex_init(&p.lock, NULL);
+	for (i = 1; i < nth; i++)
+		if (pthread_create(&th[i], NULL, worker, &p) != 0)
+			break;
+	worker(&p);
+	while (--i >= 1)
+		pthread_join(th[i], NULL);
+	pthread_mutex_destroy(&p.lock);
+}
+
+/* ---- reporting ------------------------------------------------------------------------ */
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int report(const struct run_cfg *c, struct job *jobs, size_t n, double wall,
+		  struct rpt_counts *counts)
+{
+	struct rpt_script *scripts = calloc(n + 1, sizeof *scripts);
+	struct rpt_run run;
+	FILE *f = stdout;
+	size_t i;
+	int rc;
+	if (!scripts)
+		return -ENOMEM;
+	for (i = 0; i < n; i++)
+		scripts[i] = jobs[i].out;
+	memset(&run, 0, sizeof run);
+	run.target = c->target->name;
+	run.target_version = "";
+	for (i = 0; i < n && !run.target_version[0]; i++)
+		run.target_version = jobs[i].out.res.target_version;
+	run.profile = c->profile ? c->profile : "";
+	run.scripts = scripts;
+	run.n_scripts = n;
+	run.wall_s = wall;
+	run.timings = c->timings;
+	run.verbose = c->verbose;
+	if (c->output && !(f = fopen(c->output, "w"))) {
+		fprintf(stderr, "tcpcheck run: %s: %s\n", c->output, strerror(errno));
+		free(scripts);
+		return -errno;
+	}
+	run.color = !c->output && c->format == RPT_TEXT && isatty(STDOUT_FILENO);
+	rc = rpt_write(f, c->format, &run);
+	if (f != stdout)
+		rc |= fclose(f) != 0 ? -EIO : 0;
+	rpt_count(&run, counts);
+	if (c->output || c->format != RPT_TEXT)
+		rpt_summary_line(stderr, counts);
+	free(scripts);
+	return rc;
+}
+
+static void report_input_errors(const struct job *jobs, size_t n, bool *any)
+{
+	size_t i;
+	*any = false;
+	for (i = 0; i < n; i++)
+		if (jobs[i].input_error) {
+			fprintf(stderr, "%s\n", jobs[i].out.res.reason);
+			*any = true;
+		}
+}
+
+int cli_run(int argc, char **argv)
+{
+	struct run_cfg c;
+	struct path_list paths = { 0 };
+	struct job *jobs = NULL;
+	struct rpt_counts counts;
+	char why[256] = "";
+	size_t n = 0, i;
+	bool input_errors;
+	double t0 = now_s();
+	int rc = parse_args(argc, argv, &c);
+	if (rc != 0) {
+		run_usage(rc > 0 ? stdout : stderr);
+		return rc > 0 ? CLI_OK : CLI_USAGE;
+	}
+	if (c.target->available(why, sizeof why) != 0) {
+		fprintf(stderr, "tcpcheck run: target %s cannot run here: %s\n", c.target->name,
+			why);
+		return CLI_ENV;
+	}
+	if (collect_paths(argc - optind, argv + optind, &paths) != 0 ||
+	    make_jobs(&c, &paths, &jobs, &n) != 0)
+		return CLI_USAGE;
+	if (c.shuffle)
+		shuffle(jobs, n, c.shuffle_seed);
+	run_all(&c, jobs, n, isatty(STDERR_FILENO) && n > 20);
+	rc = report(&c, jobs, n, now_s() - t0, &counts);
+	report_input_errors(jobs, n, &input_errors);
+	for (i = 0; i < n; i++)
+		run_result_free(&jobs[i].out.res);
+	for (i = 0; i < paths.n; i++)
+		free(paths.v[i]);
+	free(paths.v);
+	free(jobs);
+	if (rc != 0)
+		return CLI_ENV;
+	if (input_errors)
+		return CLI_USAGE;
+	return rpt_failed(&counts) ? CLI_FAILED : CLI_OK;
+}
