@@ -598,3 +598,50 @@ void ref_stack_advance(struct ref_stack *st, uint64_t now)
 	}
 	st->now = now;
 }
+
+/* ---- raw packets --------------------------------------------------------------------- */
+
+static enum ref_rule decode_rule(int err)
+{
+	switch (err) {
+	case SEG_EOPTLEN:
+	case SEG_EOPTVAL:
+		return REF_R_DROP_BAD_OPTION; /* MUST-7 */
+	case SEG_EFRAG:
+		return REF_R_DROP_IP_FRAGMENT;
+	default:
+		return REF_R_DROP_MALFORMED;
+	}
+}
+
+int ref_stack_input_packet(struct ref_stack *st, const uint8_t *p, size_t n, uint64_t now)
+{
+	struct seg_packet pkt;
+	int err;
+
+	if (st == NULL || (p == NULL && n > 0))
+		return -EINVAL;
+	now = clamp_now(st, now);
+	err = seg_decode(p, n, &pkt, NULL);
+	if (err != 0) {
+		ref_stack_advance(st, now);
+		st->stats.segs_in++;
+		ref__drop(st, NULL, decode_rule(err));
+		return 0;
+	}
+	if (pkt.kind == SEG_PKT_ICMP) {
+		if (!pkt.u.icmp.icmp_csum_ok || !pkt.u.icmp.ip_csum_ok) {
+			ref_stack_advance(st, now);
+			ref__drop(st, NULL, REF_R_DROP_BAD_CSUM);
+			return 0;
+		}
+		return ref_stack_input_icmp(st, &pkt.u.icmp, now);
+	}
+	if (!pkt.u.tcp.tcp_csum_ok || !pkt.u.tcp.ip_csum_ok) {
+		ref_stack_advance(st, now);
+		st->stats.segs_in++;
+		ref__drop(st, NULL, REF_R_DROP_BAD_CSUM); /* MUST-3 */
+		return 0;
+	}
+	return ref_stack_input(st, &pkt.u.tcp, now);
+}

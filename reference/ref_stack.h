@@ -121,6 +121,14 @@ int ref_stack_input(struct ref_stack *st, const struct seg *seg, uint64_t now);
 int ref_stack_input_batch(struct ref_stack *st, const struct seg *segs, size_t n,
 			  uint64_t now);
 
+/* Decode `n` bytes of one IP packet with seg_decode() and process it: a TCP
+ * segment as ref_stack_input(), an ICMP error as ref_stack_input_icmp().
+ * A packet that does not decode, a fragment, or one whose IP or TCP / ICMP
+ * checksum is wrong (MUST-3) is dropped with its rule (see
+ * ref_stack_last_rule and the event log); that is not an error of the
+ * call. The bytes are only read during the call. Returns 0 or -EINVAL. */
+int ref_stack_input_packet(struct ref_stack *st, const uint8_t *p, size_t n, uint64_t now);
+
 /* Process an ICMP or ICMPv6 error (MUST-54..56, SHLD-25/26). Returns 0 or
  * -EINVAL. */
 int ref_stack_input_icmp(struct ref_stack *st, const struct seg_icmp *icmp, uint64_t now);
