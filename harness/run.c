@@ -43,6 +43,13 @@ void run_mismatch(struct runner *rn, const struct scr_event *ev, const char *fie
 		rn->mismatches_dropped++;
 		return;
 	}
+	if (!r->mismatches) {
+		r->mismatches = calloc(RUN_MAX_MISMATCHES, sizeof *r->mismatches);
+		if (!r->mismatches) {
+			rn->stop = true;
+			return;
+		}
+	}
 	m = &r->mismatches[r->n_mismatches++];
 	memset(m, 0, sizeof *m);
 	m->line = ev ? ev->line : 0;
@@ -67,6 +74,14 @@ void run_trace(struct runner *rn, uint64_t time_us, bool inbound, int line, cons
 		cap_write(rn->o->pcap, time_us, pkt, len);
 	if (r->n_trace >= RUN_MAX_TRACE)
 		return;
+	if (r->n_trace == rn->trace_cap) {
+		size_t cap = rn->trace_cap ? rn->trace_cap * 2 : 32;
+		struct run_trace_entry *v = realloc(r->trace, cap * sizeof *v);
+		if (!v)
+			return;
+		r->trace = v;
+		rn->trace_cap = cap;
+	}
 	e = &r->trace[r->n_trace++];
 	memset(e, 0, sizeof *e);
 	e->time_us = time_us;
@@ -442,6 +457,10 @@ static void set_verdict(struct runner *rn)
 		copy_str(r->reason, sizeof r->reason, xf);
 	} else if (failed) {
 		r->verdict = RUN_FAIL;
+		if (rn->mismatches_dropped)
+			snprintf(r->mismatches[r->n_mismatches - 1].msg,
+				 sizeof r->mismatches[0].msg, "... and %zu more mismatches",
+				 rn->mismatches_dropped + 1);
 		copy_str(r->reason, sizeof r->reason, r->mismatches[0].msg);
 	} else if (xf) {
 		r->verdict = RUN_XPASS;
@@ -574,6 +593,8 @@ static void runner_free(struct runner *rn)
 	}
 	if (rn->t)
 		rn->t->ops->close(rn->t);
+	free(rn->queue);
+	free(rn->pkt);
 	free(rn);
 }
 
@@ -583,11 +604,17 @@ int run_script(const struct scr_script *s, const struct run_opts *o, struct run_
 	double t0 = wall_seconds();
 	int family, i;
 	memset(out, 0, sizeof *out);
-	out->mismatches = calloc(RUN_MAX_MISMATCHES, sizeof *out->mismatches);
-	out->trace = calloc(RUN_MAX_TRACE, sizeof *out->trace);
 	if (o->record)
 		out->event_us = calloc(s->n_events + 1, sizeof *out->event_us);
-	if (!rn || !out->mismatches || !out->trace || (o->record && !out->event_us)) {
+	if (rn) {
+		rn->queue = malloc(RUN_MAX_QUEUE * sizeof *rn->queue);
+		rn->pkt = malloc(SEG_MAX_PACKET);
+	}
+	if (!rn || !rn->queue || !rn->pkt || (o->record && !out->event_us)) {
+		if (rn) {
+			free(rn->queue);
+			free(rn->pkt);
+		}
 		free(rn);
 		run_result_free(out);
 		return -ENOMEM;

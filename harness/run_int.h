@@ -66,18 +66,19 @@ struct runner {
 	int64_t tol;           /* timing tolerance, us */
 	int64_t last_us;       /* actual time of the previous event */
 	int fds[RUN_MAX_FDS];  /* script fd -> target fd, -1 if none */
-	struct run_out queue[RUN_MAX_QUEUE];
+	struct run_out *queue; /* RUN_MAX_QUEUE slots, a ring */
 	size_t q_head, q_len;
 	struct run_pending pending;
 	struct tgt_call call;  /* the last verb sent to the target */
 	struct call_buf call_buf;
-	uint8_t pkt[SEG_MAX_PACKET]; /* the inbound packet being built */
+	uint8_t *pkt;          /* SEG_MAX_PACKET bytes: the inbound packet being built */
 	size_t mismatches_dropped;
 	size_t cur_event;      /* index of the event being run */
 	uint64_t limit_us;     /* the watchdog's limit on the script clock */
 	double wall_start;     /* when the run began (CLOCK_MONOTONIC, s) */
 	uint64_t steps;        /* clock steps, for the wall-clock watchdog */
 	size_t records_cap;
+	size_t trace_cap;
 	bool stop;             /* a fatal divergence: later events would only
 	                        * repeat it */
 	char skip_reason[256]; /* set when a line needs what the target lacks */

@@ -114,7 +114,7 @@ static void inbound_tcp(struct runner *rn, const struct scr_event *ev)
 {
 	const struct scr_packet *p = &ev->u.packet;
 	uint8_t *buf = rn->pkt;
-	const size_t cap = sizeof rn->pkt;
+	const size_t cap = SEG_MAX_PACKET;
 	struct seg s;
 	size_t n;
 	base_seg(rn, &s);
@@ -233,7 +233,7 @@ static void inbound_icmp(struct runner *rn, const struct scr_event *ev)
 {
 	const struct scr_icmp *m = &ev->u.icmp;
 	uint8_t *buf = rn->pkt;
-	const size_t cap = sizeof rn->pkt;
+	const size_t cap = SEG_MAX_PACKET;
 	struct seg_icmp msg;
 	struct seg q;
 	enum seg_icmp_kind kind;

@@ -35,11 +35,14 @@ struct ref_tgt {
 	struct tgt_call call;
 	char flags[64];
 	size_t sent;                    /* blocking send: bytes taken so far */
-	/* Storage for results and packets handed to the runner. */
-	struct ref_output out;
-	uint8_t pkt[SEG_MAX_PACKET];
-	uint8_t rbuf[1 << 20];
+	/* Storage for results and packets handed to the runner, allocated
+	 * without zeroing (a run touches little of it). */
+	struct ref_output *out;
+	uint8_t *pkt;           /* SEG_MAX_PACKET bytes */
+	uint8_t *rbuf;          /* REF_TGT_RBUF bytes */
 };
+
+#define REF_TGT_RBUF (1u << 20) /* the most one recv() returns */
 
 static struct ref_tgt *ref_of(struct tgt *t)
 {
@@ -83,15 +86,15 @@ static int ref_collect(struct tgt *t, uint64_t deadline_us, struct tgt_packet *o
 	struct ref_tgt *r = ref_of(t);
 	size_t n = 0;
 	(void)deadline_us;
-	if (ref_stack_pop_output(r->st, &r->out) != 1)
+	if (ref_stack_pop_output(r->st, r->out) != 1)
 		return -EAGAIN;
-	r->out.seg.payload = r->out.data;
-	if (seg_encode(&r->out.seg, r->pkt, sizeof r->pkt, &n) != 0)
+	r->out->seg.payload = r->out->data;
+	if (seg_encode(&r->out->seg, r->pkt, SEG_MAX_PACKET, &n) != 0)
 		return -EIO;
-	out->time_us = r->out.time;
+	out->time_us = r->out->time;
 	out->bytes = r->pkt;
 	out->len = n;
-	out->rule = ref_rule_id(r->out.rule);
+	out->rule = ref_rule_id(r->out->rule);
 	return 0;
 }
 
@@ -178,7 +181,7 @@ static int64_t verb_send(struct ref_tgt *r, const struct tgt_call *c)
 static int64_t verb_recv(struct ref_tgt *r, const struct tgt_call *c, struct tgt_result *res)
 {
 	int flags;
-	size_t len = c->len < sizeof r->rbuf ? c->len : sizeof r->rbuf;
+	size_t len = c->len < REF_TGT_RBUF ? c->len : REF_TGT_RBUF;
 	long n;
 	msg_flags(c->flags, &flags);
 	n = ref_recv(r->st, c->fd, r->rbuf, len, flags & 0x3, r->now);
@@ -371,6 +374,9 @@ static void ref_close_tgt(struct tgt *t)
 	if (!r)
 		return;
 	ref_stack_free(r->st);
+	free(r->out);
+	free(r->pkt);
+	free(r->rbuf);
 	free(r);
 }
 
@@ -404,14 +410,18 @@ static int ref_open(const struct tgt_config *cfg, struct tgt **out, char *why, s
 	if (!r)
 		return -ENOMEM;
 	r->base.ops = &ref_target_ops;
+	r->out = malloc(sizeof *r->out);
+	r->pkt = malloc(SEG_MAX_PACKET);
+	r->rbuf = malloc(REF_TGT_RBUF);
 	r->family = cfg->family == 6 ? SEG_IPV6 : SEG_IPV4;
 	memcpy(r->local, cfg->local_addr, 16);
 	memcpy(r->remote, cfg->remote_addr, 16);
 	r->st = ref_stack_new(&sc);
-	if (!r->st) {
-		snprintf(why, cap, "the reference stack refused its configuration");
-		free(r);
-		return -EINVAL;
+	if (!r->st || !r->out || !r->pkt || !r->rbuf) {
+		snprintf(why, cap, "%s", r->st ? "out of memory"
+					       : "the reference stack refused its configuration");
+		ref_close_tgt(&r->base);
+		return r->st ? -ENOMEM : -EINVAL;
 	}
 	*out = &r->base;
 	return 0;
