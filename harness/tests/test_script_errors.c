@@ -117,6 +117,9 @@ static void err_packet_fields(void **state)
 		{"0 > . 1:1(0) bad_csum\n",
 		 SCR_ESYNTAX,
 		 "x.pkt:1:14: 'bad_csum' is only valid on inbound ('<') lines"},
+		{"0 < . 1:1(0) bad_csum win 1 bad_csum\n",
+		 SCR_ESYNTAX,
+		 "x.pkt:1:29: 'bad_csum' given twice"},
 	};
 	(void)state;
 	CHECK(cases);
@@ -537,18 +540,22 @@ static void err_define_names(void **state)
 
 static void err_define_value(void **state)
 {
-	static const struct scr_define v[] = {{"V", "1.2.3"}, {"W", "ack"}};
-	struct scr_defines defs = {v, 2, NULL, 0, NULL, 0, 0};
+	static const struct scr_define v[] = {{"V", "1.2.3"}, {"W", "ack"}, {"P", "(x)"}};
+	struct scr_defines defs = {v, 3, NULL, 0, NULL, 0, 0};
 	struct scr_script *s = NULL;
 	struct scr_diag d;
 	static const char t1[] = "0 close(V) = 0\n";
 	static const char t2[] = "0 < S 0:0(0)\n  +0 < . 1 W 1\n";
+	static const char t3[] = "0 close(3) = 0 P\n";
 	(void)state;
 	assert_int_equal(scr_parse("x.pkt", t1, sizeof t1 - 1, &defs, &s, &d), SCR_ESYNTAX);
 	assert_string_equal(d.msg, "x.pkt:1:9: in the value of define 'V': malformed number '1.2.3'");
 	/* A token from a define is reported where the define's name stands. */
 	assert_int_equal(scr_parse("x.pkt", t2, sizeof t2 - 1, &defs, &s, &d), SCR_ESYNTAX);
 	assert_string_equal(d.msg, "x.pkt:2:12: expected ':' after sequence start, found 'ack'");
+	/* A note is raw text of the script, never a define's. */
+	assert_int_equal(scr_parse("x.pkt", t3, sizeof t3 - 1, &defs, &s, &d), SCR_ESYNTAX);
+	assert_string_equal(d.msg, "x.pkt:1:16: a note '( ... )' cannot come from a define");
 	assert_null(s);
 }
 
@@ -564,6 +571,22 @@ static void err_null_diag_and_args(void **state)
 	/* A NULL path reads as <script>. */
 	assert_int_equal(scr_parse(NULL, "?", 1, NULL, &s, &d), SCR_ESYNTAX);
 	assert_string_equal(d.msg, "<script>:1:1: unexpected character '?'");
+	assert_null(s);
+}
+
+static void err_config_limit(void **state)
+{
+	char text[8192], *p = text;
+	struct scr_script *s = NULL;
+	struct scr_diag d;
+	int i;
+	(void)state;
+	p += sprintf(p, "// @config");
+	for (i = 0; i < SCR_MAX_CONFIG; i++)
+		p += sprintf(p, " k%d=v", i);
+	p += sprintf(p, "\n// @config one=more\n");
+	assert_int_equal(scr_parse("x.pkt", text, strlen(text), NULL, &s, &d), SCR_ELIMIT);
+	assert_string_equal(d.msg, "x.pkt:2:12: more than 256 @config keys");
 	assert_null(s);
 }
 
@@ -599,6 +622,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(err_define_names),
 	cmocka_unit_test(err_define_value),
 	cmocka_unit_test(err_null_diag_and_args),
+	cmocka_unit_test(err_config_limit),
 };
 
 TC_CMOCKA_MAIN(tests)
