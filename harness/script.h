@@ -54,14 +54,14 @@
  *           `(ITEM, ...)` groups or bare items, where ITEM is an ECN mark
  *           (`ect0`, `ect1`, `ect01` (either), `ce`, `noecn`), `tos N`,
  *           `ttl N`, `flowlabel N`. E.g. `< [ect0] S 0:0(0) ...`.
- *   FLAGS   letters from FSRPUEW, each at most once, optionally followed by
- *           `.` (ACK); `.` alone; `-` for no flag at all.
- *           E = ECE, W = CWR.
+ *   FLAGS   letters from FSRPUEW and `.` (ACK), each at most once, written
+ *           together in any order (`S.`, `FP.`, `P.U` as seg_format prints
+ *           it); `.` alone; `-` for no flag at all. E = ECE, W = CWR.
  *   START:END(LEN) END must equal START + LEN modulo 2^32; START, END are
  *           32-bit, LEN 16-bit. ack is 32-bit, win and urg 16-bit; ack,
  *           win, urg and bad_csum may come in any order, each at most
- *           once. `bad_csum` (ours, inbound lines only) sends the segment
- *           with a wrong TCP checksum.
+ *           once. `bad_csum` (ours, inbound lines only; also allowed
+ *           after the options) sends the segment with a wrong TCP checksum.
  *   OPTIONS `<...>` (options not checked) or a comma list of `nop`, `eol`,
  *           `mss N`, `wscale N`, `sackOK`, `sack L:R [L:R ...]` (1..4
  *           blocks), `TS val V ecr E`; at most 40 bytes in all. Omitting

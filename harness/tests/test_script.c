@@ -132,12 +132,14 @@ static void packet_outbound_without_win(void **state)
 static void packet_all_flags(void **state)
 {
 	struct scr_script *s = parse("0 < FSRPUEW. 0:0(0)\n0 < . 0:0(0)\n0 < - 0:0(0)\n"
-				     "0 < SEW 0:0(0)\n");
+				     "0 < SEW 0:0(0)\n0 < P.U 0:0(0)\n0 < .F 0:0(0)\n");
 	(void)state;
 	assert_int_equal(s->events[0].u.packet.flags, 0xff);
 	assert_int_equal(s->events[1].u.packet.flags, SEG_ACK);
 	assert_int_equal(s->events[2].u.packet.flags, 0);
 	assert_int_equal(s->events[3].u.packet.flags, SEG_SYN | SEG_ECE | SEG_CWR);
+	assert_int_equal(s->events[4].u.packet.flags, SEG_PSH | SEG_ACK | SEG_URG);
+	assert_int_equal(s->events[5].u.packet.flags, SEG_FIN | SEG_ACK);
 	scr_script_free(s);
 }
 
@@ -231,6 +233,10 @@ static void packet_bad_csum(void **state)
 	(void)state;
 	assert_true(only(s)->u.packet.bad_csum);
 	assert_true(only(s)->u.packet.has_win);
+	scr_script_free(s);
+	s = parse("+0 < . 1:1(0) ack 1 <nop> bad_csum\n");
+	assert_true(only(s)->u.packet.bad_csum);
+	assert_int_equal(only(s)->u.packet.n_opts, 1);
 	scr_script_free(s);
 }
 
