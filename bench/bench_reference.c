@@ -1,0 +1,200 @@
+/* Benchmark: the reference stack's full per-segment path.
+ *
+ * Bulk: an established connection receives 1460-byte segments. Each one is
+ * encoded by the peer (with its checksum), decoded by the stack from the
+ * bytes with the checksum verified (ref_stack_input_packet), processed, and
+ * every segment the stack sends back (its ACKs) is encoded with its
+ * checksum; the application reads what arrived. Peer encoding is inside
+ * the timed loop, so the figure is conservative.
+ *
+ * Handshakes: SYN in, SYN-ACK out (encoded), ACK in, accept(), then the
+ * peer resets the connection and the socket is closed: each handshake a
+ * fresh connection on a new port.
+ *
+ * Prints name=value lines:
+ *   segments_per_sec=N   bulk data segments through the whole path
+ *   ns_per_segment=X
+ *   handshakes_per_sec=N
+ * Run it on one core (ci/bench.sh does: taskset -c 0). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "reference/ref_sock.h"
+#include "reference/ref_stack.h"
+#include "reference/seg.h"
+
+#define MSS 1460
+#define BULK_SEGMENTS 4000000u
+#define HANDSHAKES 400000u
+
+static const uint8_t stack_addr[4] = { 192, 0, 2, 1 };
+static const uint8_t peer_addr[4] = { 192, 0, 2, 2 };
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+struct bench {
+	struct ref_stack *st;
+	struct ref_output *out;
+	uint8_t pkt[SEG_MAX_PACKET];
+	uint8_t payload[MSS];
+	uint8_t rbuf[1 << 16];
+	uint64_t now;
+	uint64_t encoded_out;
+	uint32_t iss;
+};
+
+static void peer_seg(struct seg *s, uint16_t sport, uint32_t seq, uint32_t ack, uint8_t flags)
+{
+	seg_init(s, SEG_IPV4);
+	memcpy(s->src, peer_addr, 4);
+	memcpy(s->dst, stack_addr, 4);
+	s->sport = sport;
+	s->dport = 8080;
+	s->seq = seq;
+	s->ack = ack;
+	s->flags = flags;
+	s->wnd = 65535;
+}
+
+/* Encode `s` and hand the bytes to the stack. */
+static void deliver(struct bench *b, const struct seg *s)
+{
+	size_t n = 0;
+	if (seg_encode(s, b->pkt, sizeof b->pkt, &n) != 0 ||
+	    ref_stack_input_packet(b->st, b->pkt, n, b->now) != 0) {
+		fprintf(stderr, "bench_reference: input failed\n");
+		exit(1);
+	}
+}
+
+/* Encode everything the stack sent (the outbound half of the path). */
+static uint32_t drain(struct bench *b, uint32_t *last_seq)
+{
+	uint32_t count = 0;
+	while (ref_stack_pop_output(b->st, b->out) == 1) {
+		size_t n = 0;
+		b->out->seg.payload = b->out->data;
+		seg_encode(&b->out->seg, b->pkt, sizeof b->pkt, &n);
+		if (last_seq)
+			*last_seq = b->out->seg.seq;
+		b->encoded_out += n;
+		count++;
+	}
+	return count;
+}
+
+static struct bench *bench_new(void)
+{
+	struct ref_stack_config cfg;
+	struct bench *b = calloc(1, sizeof *b);
+	ref_stack_config_default(&cfg);
+	cfg.profile.rcv_buf = 1u << 20;
+	b->st = ref_stack_new(&cfg);
+	b->out = malloc(sizeof *b->out);
+	b->now = 1000000;
+	if (!b->st || !b->out) {
+		fprintf(stderr, "bench_reference: cannot create the stack\n");
+		exit(1);
+	}
+	return b;
+}
+
+static int listen_on_8080(struct bench *b)
+{
+	struct ref_sockaddr a = { .family = SEG_IPV4, .port = 8080 };
+	int fd = ref_socket(b->st, SEG_IPV4, b->now);
+	memcpy(a.addr, stack_addr, 4);
+	if (fd < 0 || ref_bind(b->st, fd, &a, b->now) != 0 || ref_listen(b->st, fd, 64, b->now))
+		exit(1);
+	return fd;
+}
+
+/* SYN, SYN-ACK, ACK; returns the accepted socket. */
+static int handshake(struct bench *b, int lfd, uint16_t port, uint32_t irs)
+{
+	struct seg s;
+	uint32_t iss = 0;
+	int fd;
+	peer_seg(&s, port, irs, 0, SEG_SYN);
+	seg_opts_add_mss(&s.opts, MSS);
+	deliver(b, &s);
+	drain(b, &iss);
+	peer_seg(&s, port, irs + 1, iss + 1, SEG_ACK);
+	deliver(b, &s);
+	drain(b, NULL);
+	fd = ref_accept(b->st, lfd, NULL, b->now);
+	b->iss = iss;
+	return fd;
+}
+
+static void bulk(struct bench *b)
+{
+	int lfd = listen_on_8080(b);
+	uint32_t irs = 7, seq, i;
+	int fd = handshake(b, lfd, 40000, irs);
+	struct seg s;
+	double t0, dt;
+	seq = irs + 1;
+	t0 = now_s();
+	for (i = 0; i < BULK_SEGMENTS; i++) {
+		peer_seg(&s, 40000, seq, b->iss + 1, SEG_ACK);
+		s.payload = b->payload;
+		s.len = MSS;
+		deliver(b, &s);
+		seq += MSS;
+		b->now += 10; /* 10 us a segment: ~1.2 Gbit/s of virtual line rate */
+		drain(b, NULL);
+		while (ref_recv(b->st, fd, b->rbuf, sizeof b->rbuf, 0, b->now) > 0)
+			;
+	}
+	dt = now_s() - t0;
+	printf("segments=%u\nsegments_per_sec=%.0f\nns_per_segment=%.1f\n", BULK_SEGMENTS,
+	       BULK_SEGMENTS / dt, dt * 1e9 / BULK_SEGMENTS);
+}
+
+static void handshakes(struct bench *b)
+{
+	int lfd = listen_on_8080(b);
+	struct seg s;
+	double t0 = now_s(), dt;
+	uint32_t i;
+	for (i = 0; i < HANDSHAKES; i++) {
+		uint16_t port = (uint16_t)(20000 + i % 40000);
+		uint32_t irs = i * 7919u;
+		int fd = handshake(b, lfd, port, irs);
+		if (fd < 0) {
+			fprintf(stderr, "bench_reference: accept failed (%d)\n", fd);
+			exit(1);
+		}
+		/* The peer resets the connection (exact RST): CLOSED. */
+		peer_seg(&s, port, irs + 1, 0, SEG_RST);
+		deliver(b, &s);
+		ref_close(b->st, fd, b->now);
+		drain(b, NULL);
+		b->now += 10;
+	}
+	dt = now_s() - t0;
+	printf("handshakes=%u\nhandshakes_per_sec=%.0f\n", HANDSHAKES, HANDSHAKES / dt);
+}
+
+int main(void)
+{
+	struct bench *b = bench_new();
+	bulk(b);
+	ref_stack_free(b->st);
+	free(b->out);
+	free(b);
+	b = bench_new();
+	handshakes(b);
+	ref_stack_free(b->st);
+	free(b->out);
+	free(b);
+	return 0;
+}
