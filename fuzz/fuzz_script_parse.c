@@ -18,19 +18,22 @@
 #include "harness/script.h"
 
 /* A finding: stop the way libFuzzer and the replay runner both catch. */
-#define FUZZ_CHECK(cond)                                                                   \
-	do {                                                                               \
-		if (!(cond)) {                                                             \
-			fprintf(stderr, "fuzz_script_parse: check failed: %s\n", #cond);    \
-			abort();                                                           \
-		}                                                                          \
+#define FUZZ_CHECK(cond)                                                                 \
+	do {                                                                             \
+		if (!(cond)) {                                                           \
+			fprintf(stderr, "fuzz_script_parse: check failed: %s\n", #cond); \
+			abort();                                                         \
+		}                                                                        \
 	} while (0)
 
 /* No value names a define, so the canonical text (defines expanded)
  * parses to the same AST with the same defines. */
-static const struct scr_define user[] = {
-	{"MSS", "1460"}, {"EVENTS", "POLLIN|POLLOUT"}, {"SYNACK", "S."}, {"EMPTY", ""},
-	{"ADDR", "{sa_family=AF_INET, sin_port=htons(8080)}"}, {"BAD", "1.2.3"}};
+static const struct scr_define user[] = {{"MSS", "1460"},
+					 {"EVENTS", "POLLIN|POLLOUT"},
+					 {"SYNACK", "S."},
+					 {"EMPTY", ""},
+					 {"ADDR", "{sa_family=AF_INET, sin_port=htons(8080)}"},
+					 {"BAD", "1.2.3"}};
 static const struct scr_define v4[] = {{"FAM", "AF_INET"}, {"MSS", "536"}};
 static const struct scr_define v6[] = {{"FAM", "AF_INET6"}, {"HOPS", "ttl 1"}};
 
@@ -76,7 +79,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(scr_write(s, SCR_WRITE_REGEN, &gen, &n) == 0);
 	rc = scr_parse("regen.pkt", gen, n, &defs, &t, &d);
 	if (rc) {
-		fprintf(stderr, "canonical text does not parse: %s\n--- text ---\n%s\n", d.msg, gen);
+		fprintf(stderr, "canonical text does not parse: %s\n--- text ---\n%s\n", d.msg,
+			gen);
 		abort();
 	}
 	FUZZ_CHECK(t->n_events == s->n_events && t->n_skips == s->n_skips);
@@ -84,8 +88,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(t->n_options == s->n_options && t->family == s->family);
 	FUZZ_CHECK(scr_write(t, SCR_WRITE_REGEN, &gen2, &n2) == 0);
 	if (n != n2 || memcmp(gen, gen2, n) != 0) {
-		fprintf(stderr, "canonical text not stable\n--- first ---\n%s\n--- second ---\n%s\n",
-			gen, gen2);
+		fprintf(stderr,
+			"canonical text not stable\n--- first ---\n%s\n--- second ---\n%s\n", gen,
+			gen2);
 		abort();
 	}
 	free(src);

@@ -125,11 +125,11 @@
 
 /* ---- limits ---------------------------------------------------------------- */
 
-#define SCR_MAX_DEPTH 32          /* nesting of [ ] { } ( ) in expressions */
-#define SCR_MAX_SACK 4            /* SACK blocks in one option */
-#define SCR_MAX_CONFIG 256        /* @config keys in one script */
-#define SCR_NONE_DEFAULT_US 500000 /* `> none` without `for`: 0.5 s */
-#define SCR_MAX_TIME_S 1000000000 /* largest time in a script, in seconds */
+#define SCR_MAX_DEPTH	    32	       /* nesting of [ ] { } ( ) in expressions */
+#define SCR_MAX_SACK	    4	       /* SACK blocks in one option */
+#define SCR_MAX_CONFIG	    256	       /* @config keys in one script */
+#define SCR_NONE_DEFAULT_US 500000     /* `> none` without `for`: 0.5 s */
+#define SCR_MAX_TIME_S	    1000000000 /* largest time in a script, in seconds */
 
 /* ---- errors ------------------------------------------------------------------ */
 
@@ -173,7 +173,7 @@ struct scr_defines {
 	size_t n_ipv4;
 	const struct scr_define *ipv6; /* predefined values for IPv6 runs */
 	size_t n_ipv6;
-	int family;                    /* 4, 6, or 0 = as the script says */
+	int family; /* 4, 6, or 0 = as the script says */
 };
 
 /* ---- the AST --------------------------------------------------------------------- */
@@ -203,24 +203,24 @@ enum scr_family_bit {
 struct scr_meta {
 	char **requirements; /* owned strings, from every @requirement line */
 	size_t n_requirements;
-	char **targets;      /* from every @targets line */
+	char **targets; /* from every @targets line */
 	size_t n_targets;
 	struct scr_xfail *xfails;
 	size_t n_xfails;
-	char *profile;       /* @profile, NULL if none */
+	char *profile;	       /* @profile, NULL if none */
 	struct scr_kv *config; /* @config items, each key once */
 	size_t n_config;
-	unsigned families;   /* SCR_FAM_* bits from @family; 0 = not given */
-	int families_first;  /* 4 or 6: the first family named, 0 if none */
+	unsigned families;  /* SCR_FAM_* bits from @family; 0 = not given */
+	int families_first; /* 4 or 6: the first family named, 0 if none */
 };
 
 /* When an event happens. Times are microseconds. */
 enum scr_time_kind {
-	SCR_TIME_NONE,       /* untimed (a shell command or python block
-	                      * outside the timeline) */
-	SCR_TIME_ABS,        /* `1.5`: start_us after the script start */
-	SCR_TIME_REL,        /* `+0.1`: start_us after the previous event */
-	SCR_TIME_ANY,        /* `*` */
+	SCR_TIME_NONE,	     /* untimed (a shell command or python block
+			      * outside the timeline) */
+	SCR_TIME_ABS,	     /* `1.5`: start_us after the script start */
+	SCR_TIME_REL,	     /* `+0.1`: start_us after the previous event */
+	SCR_TIME_ANY,	     /* `*` */
 	SCR_TIME_WINDOW,     /* `0.1~0.2`: between start_us and end_us, absolute */
 	SCR_TIME_REL_WINDOW, /* `+0.1~+0.2`: both ends after the previous event */
 };
@@ -228,33 +228,33 @@ enum scr_time_kind {
 struct scr_time {
 	enum scr_time_kind kind;
 	int64_t start_us; /* ABS, REL, both windows */
-	int64_t end_us;   /* windows: >= start_us */
+	int64_t end_us;	  /* windows: >= start_us */
 };
 
 /* What happens at an event. */
 enum scr_event_kind {
-	SCR_EV_PACKET,  /* TCP segment in or out */
-	SCR_EV_ICMP,    /* ICMP error in or out */
+	SCR_EV_PACKET,	/* TCP segment in or out */
+	SCR_EV_ICMP,	/* ICMP error in or out */
 	SCR_EV_SYSCALL, /* socket verb */
-	SCR_EV_NONE,    /* `> none`: no outbound packet for a span */
-	SCR_EV_STATE,   /* `state NAME`: assert the connection state */
-	SCR_EV_SKIP,    /* an unsupported construct */
-	SCR_EV_PYTHON,  /* `%{ }%`: assertions skipped */
+	SCR_EV_NONE,	/* `> none`: no outbound packet for a span */
+	SCR_EV_STATE,	/* `state NAME`: assert the connection state */
+	SCR_EV_SKIP,	/* an unsupported construct */
+	SCR_EV_PYTHON,	/* `%{ }%`: assertions skipped */
 };
 
 enum scr_dir {
-	SCR_IN,  /* `<`: injected into the stack */
+	SCR_IN,	 /* `<`: injected into the stack */
 	SCR_OUT, /* `>`: sent by the stack */
 };
 
 /* ECN codepoint asked for on a packet line. */
 enum scr_ecn {
-	SCR_ECN_UNSET,  /* not written */
-	SCR_ECN_NOT,    /* [noecn] */
-	SCR_ECN_ECT0,   /* [ect0] */
-	SCR_ECN_ECT1,   /* [ect1] */
-	SCR_ECN_ECT01,  /* [ect01]: ECT(0) or ECT(1) */
-	SCR_ECN_CE,     /* [ce] */
+	SCR_ECN_UNSET, /* not written */
+	SCR_ECN_NOT,   /* [noecn] */
+	SCR_ECN_ECT0,  /* [ect0] */
+	SCR_ECN_ECT1,  /* [ect1] */
+	SCR_ECN_ECT01, /* [ect01]: ECT(0) or ECT(1) */
+	SCR_ECN_CE,    /* [ce] */
 };
 
 /* IP-level fields given before the flags. */
@@ -270,11 +270,11 @@ struct scr_ip {
 
 /* One TCP option of a packet line. */
 struct scr_opt {
-	uint8_t kind;      /* SEG_OPT_* of reference/seg.h: EOL, NOP, MSS,
-	                    * WSCALE, SACK_PERM, SACK, TS */
-	uint32_t val;      /* MSS: mss; WSCALE: shift; TS: val */
-	uint32_t ecr;      /* TS: ecr */
-	uint8_t n_sack;    /* SACK: blocks used in sack[] */
+	uint8_t kind;	/* SEG_OPT_* of reference/seg.h: EOL, NOP, MSS,
+			 * WSCALE, SACK_PERM, SACK, TS */
+	uint32_t val;	/* MSS: mss; WSCALE: shift; TS: val */
+	uint32_t ecr;	/* TS: ecr */
+	uint8_t n_sack; /* SACK: blocks used in sack[] */
 	struct {
 		uint32_t left, right;
 	} sack[SCR_MAX_SACK];
@@ -284,19 +284,19 @@ struct scr_opt {
 struct scr_packet {
 	enum scr_dir dir;
 	struct scr_ip ip;
-	uint8_t flags;      /* SEG_FIN .. SEG_CWR of reference/seg.h */
+	uint8_t flags; /* SEG_FIN .. SEG_CWR of reference/seg.h */
 	uint32_t seq_start;
-	uint32_t seq_end;   /* == seq_start + len (mod 2^32) */
-	uint16_t len;       /* payload bytes */
+	uint32_t seq_end; /* == seq_start + len (mod 2^32) */
+	uint16_t len;	  /* payload bytes */
 	bool has_ack;
 	uint32_t ack;
 	bool has_win;
 	uint16_t win;
 	bool has_urg;
 	uint16_t urg;
-	bool bad_csum;      /* `bad_csum` (ours, inbound only): inject the
-	                     * segment with a wrong TCP checksum */
-	bool any_opts;      /* `<...>`: options not checked; opts empty */
+	bool bad_csum;	      /* `bad_csum` (ours, inbound only): inject the
+			       * segment with a wrong TCP checksum */
+	bool any_opts;	      /* `<...>`: options not checked; opts empty */
 	struct scr_opt *opts; /* owned, in order; NULL when n_opts == 0 */
 	size_t n_opts;
 };
@@ -305,11 +305,11 @@ struct scr_packet {
 struct scr_icmp {
 	enum scr_dir dir;
 	struct scr_ip ip;
-	char *type;         /* owned: "unreachable", "packet_too_big", "3", ... */
-	char *code;         /* owned, NULL if none: "port_unreachable", ... */
+	char *type; /* owned: "unreachable", "packet_too_big", "3", ... */
+	char *code; /* owned, NULL if none: "port_unreachable", ... */
 	bool has_mtu;
 	uint32_t mtu;
-	bool has_quote;     /* `[START:END(LEN)]`: the TCP segment quoted */
+	bool has_quote; /* `[START:END(LEN)]`: the TCP segment quoted */
 	uint32_t seq_start;
 	uint32_t seq_end;
 	uint16_t len;
@@ -317,23 +317,23 @@ struct scr_icmp {
 
 /* An expression in a syscall line. */
 enum scr_expr_kind {
-	SCR_EXPR_INT,      /* num (hex: written in hex) */
-	SCR_EXPR_WORD,     /* str: an identifier, e.g. SOL_SOCKET */
+	SCR_EXPR_INT,	   /* num (hex: written in hex) */
+	SCR_EXPR_WORD,	   /* str: an identifier, e.g. SOL_SOCKET */
 	SCR_EXPR_STRING,   /* str: the text between the quotes, as written */
 	SCR_EXPR_ELLIPSIS, /* `...` */
-	SCR_EXPR_OR,       /* items[0] | items[1] | ... (n >= 2) */
-	SCR_EXPR_ARRAY,    /* [items...] */
+	SCR_EXPR_OR,	   /* items[0] | items[1] | ... (n >= 2) */
+	SCR_EXPR_ARRAY,	   /* [items...] */
 	SCR_EXPR_STRUCT,   /* {items...} (items are often FIELDs) */
-	SCR_EXPR_FIELD,    /* items[0] = items[1] (n == 2), inside a struct */
-	SCR_EXPR_CALL,     /* str(items...), e.g. htons(8080) */
+	SCR_EXPR_FIELD,	   /* items[0] = items[1] (n == 2), inside a struct */
+	SCR_EXPR_CALL,	   /* str(items...), e.g. htons(8080) */
 };
 
 struct scr_expr {
 	enum scr_expr_kind kind;
-	int64_t num;              /* INT */
-	bool hex;                 /* INT written as 0x... */
-	char *str;                /* WORD, STRING, CALL: owned */
-	struct scr_expr **items;  /* owned children */
+	int64_t num;		 /* INT */
+	bool hex;		 /* INT written as 0x... */
+	char *str;		 /* WORD, STRING, CALL: owned */
+	struct scr_expr **items; /* owned children */
 	size_t n;
 };
 
@@ -370,27 +370,27 @@ enum scr_ret_kind {
 
 struct scr_ret {
 	enum scr_ret_kind kind;
-	int64_t value;          /* INT */
-	struct scr_expr *expr;  /* owned; always set (INT and ANY too) */
-	char *err;              /* owned errno name ("ECONNRESET"), NULL if none */
-	char *note;             /* owned text inside `( )` after it, NULL if none */
+	int64_t value;	       /* INT */
+	struct scr_expr *expr; /* owned; always set (INT and ANY too) */
+	char *err;	       /* owned errno name ("ECONNRESET"), NULL if none */
+	char *note;	       /* owned text inside `( )` after it, NULL if none */
 };
 
 struct scr_syscall {
 	enum scr_sys sys;
-	char *name;               /* owned, as written */
-	struct scr_expr **args;   /* owned */
+	char *name;		/* owned, as written */
+	struct scr_expr **args; /* owned */
 	size_t n_args;
-	bool blocking;            /* `TIME...END` */
-	int64_t end_us;           /* blocking: return time, same base as the start */
-	bool end_plus;            /* END was written with `+` (kept for writing) */
+	bool blocking;	/* `TIME...END` */
+	int64_t end_us; /* blocking: return time, same base as the start */
+	bool end_plus;	/* END was written with `+` (kept for writing) */
 	struct scr_ret ret;
 };
 
 /* `> none [for T]`. */
 struct scr_none {
-	int64_t for_us;   /* span of silence; SCR_NONE_DEFAULT_US if not given */
-	bool has_for;     /* `for` was written */
+	int64_t for_us; /* span of silence; SCR_NONE_DEFAULT_US if not given */
+	bool has_for;	/* `for` was written */
 };
 
 /* TCP states, RFC 9293 §3.3.2. */
@@ -421,58 +421,58 @@ struct scr_state {
 /* An unsupported construct. */
 struct scr_skip {
 	char *construct; /* owned: what it is, e.g. "shell command",
-	                  * "syscall 'epoll_create'", "TCP_INFO" */
-	char *reason;    /* owned: one line for the report */
+			  * "syscall 'epoll_create'", "TCP_INFO" */
+	char *reason;	 /* owned: one line for the report */
 };
 
 /* A python block. */
 struct scr_python {
-	char *code;      /* owned: the text between %{ and }% */
-	size_t asserts;  /* `assert` statements in it (skipped) */
+	char *code;	/* owned: the text between %{ and }% */
+	size_t asserts; /* `assert` statements in it (skipped) */
 };
 
 /* One event. */
 struct scr_event {
 	enum scr_event_kind kind;
-	int line;             /* 1-based position of its first token; 0 if built */
-	int col;              /*   in memory */
+	int line; /* 1-based position of its first token; 0 if built */
+	int col;  /*   in memory */
 	struct scr_time time;
-	char *text;           /* owned: the event's source text (time to last
-	                       * token), written back as is by scr_write; NULL
-	                       * for events built in memory, which are written
-	                       * from their fields. Clear it (scr_event_clear_text)
-	                       * after changing the fields. */
-	char *lead;           /* owned: the source text between the previous
-	                       * event and this one (comments, blank lines,
-	                       * header lines, indentation); NULL if none */
+	char *text; /* owned: the event's source text (time to last
+		     * token), written back as is by scr_write; NULL
+		     * for events built in memory, which are written
+		     * from their fields. Clear it (scr_event_clear_text)
+		     * after changing the fields. */
+	char *lead; /* owned: the source text between the previous
+		     * event and this one (comments, blank lines,
+		     * header lines, indentation); NULL if none */
 	union {
 		struct scr_packet packet; /* PACKET */
-		struct scr_icmp icmp;     /* ICMP */
-		struct scr_syscall sys;   /* SYSCALL */
-		struct scr_none none;     /* NONE */
-		struct scr_state state;   /* STATE */
-		struct scr_skip skip;     /* SKIP */
+		struct scr_icmp icmp;	  /* ICMP */
+		struct scr_syscall sys;	  /* SYSCALL */
+		struct scr_none none;	  /* NONE */
+		struct scr_state state;	  /* STATE */
+		struct scr_skip skip;	  /* SKIP */
 		struct scr_python python; /* PYTHON */
 	} u;
 };
 
 /* A parsed script. Owns everything it points to. */
 struct scr_script {
-	char *path;                /* as given to scr_parse */
-	struct scr_kv *options;    /* `--name=value` header lines, in order */
+	char *path;		/* as given to scr_parse */
+	struct scr_kv *options; /* `--name=value` header lines, in order */
 	size_t n_options;
-	struct scr_kv *defines;    /* defines in effect (user ones, then the
-	                            * predefined ones not overridden) */
+	struct scr_kv *defines; /* defines in effect (user ones, then the
+				 * predefined ones not overridden) */
 	size_t n_defines;
-	int family;                /* 4 or 6: whose predefined values were used */
+	int family; /* 4 or 6: whose predefined values were used */
 	struct scr_meta meta;
 	struct scr_event *events;
 	size_t n_events;
-	size_t events_cap;         /* allocated slots (internal) */
-	char *trailer;             /* source text after the last event; NULL if none */
-	size_t n_skips;            /* SCR_EV_SKIP events */
-	size_t n_python;           /* SCR_EV_PYTHON events (skipped blocks) */
-	size_t n_python_asserts;   /* assertions in them */
+	size_t events_cap;	 /* allocated slots (internal) */
+	char *trailer;		 /* source text after the last event; NULL if none */
+	size_t n_skips;		 /* SCR_EV_SKIP events */
+	size_t n_python;	 /* SCR_EV_PYTHON events (skipped blocks) */
+	size_t n_python_asserts; /* assertions in them */
 };
 
 /* ---- API -------------------------------------------------------------------- */
@@ -512,15 +512,15 @@ const char *scr_script_config(const struct scr_script *s, const char *key);
 
 /* How scr_write writes. */
 enum scr_write_flags {
-	SCR_WRITE_SOURCE = 0,     /* keep the source: leads, trailer and each
-	                           * event's text where it has one (the output
-	                           * of an unchanged parse is the input, byte
-	                           * for byte) */
+	SCR_WRITE_SOURCE = 0,	  /* keep the source: leads, trailer and each
+				   * event's text where it has one (the output
+				   * of an unchanged parse is the input, byte
+				   * for byte) */
 	SCR_WRITE_REGEN = 1u << 0 /* canonical text from the fields alone:
-	                           * header options, metadata, one event a line;
-	                           * comments dropped, defines expanded (SKIP
-	                           * events keep their source text; one built
-	                           * in memory is written as a comment) */
+				   * header options, metadata, one event a line;
+				   * comments dropped, defines expanded (SKIP
+				   * events keep their source text; one built
+				   * in memory is written as a comment) */
 };
 
 /* Write `s` as script text into a new NUL-terminated buffer: `*out` (free

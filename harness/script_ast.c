@@ -12,19 +12,26 @@
 const char *scr_strerror(int err)
 {
 	switch (err) {
-	case SCR_OK: return "success";
-	case SCR_ENOMEM: return "out of memory";
-	case SCR_ESYNTAX: return "syntax error";
-	case SCR_ERANGE: return "number out of range";
-	case SCR_ELIMIT: return "limit exceeded";
-	case SCR_EINVAL: return "invalid argument";
-	default: return "unknown error";
+	case SCR_OK:
+		return "success";
+	case SCR_ENOMEM:
+		return "out of memory";
+	case SCR_ESYNTAX:
+		return "syntax error";
+	case SCR_ERANGE:
+		return "number out of range";
+	case SCR_ELIMIT:
+		return "limit exceeded";
+	case SCR_EINVAL:
+		return "invalid argument";
+	default:
+		return "unknown error";
 	}
 }
 
 static const char *const state_names[SCR_ST_COUNT] = {
-	"CLOSED",     "LISTEN",     "SYN_SENT", "SYN_RECEIVED", "ESTABLISHED", "FIN_WAIT_1",
-	"FIN_WAIT_2", "CLOSE_WAIT", "CLOSING",  "LAST_ACK",     "TIME_WAIT"};
+	"CLOSED",     "LISTEN",	    "SYN_SENT", "SYN_RECEIVED", "ESTABLISHED", "FIN_WAIT_1",
+	"FIN_WAIT_2", "CLOSE_WAIT", "CLOSING",	"LAST_ACK",	"TIME_WAIT"};
 
 const char *scr_state_name(enum scr_tcp_state st)
 {
@@ -298,7 +305,8 @@ static void fmt_ip(struct sbuf *b, const struct scr_ip *ip)
 static void fmt_flags(struct sbuf *b, uint8_t flags)
 {
 	static const char letters[] = "FSRPUEW";
-	static const uint8_t bits[] = {SEG_FIN, SEG_SYN, SEG_RST, SEG_PSH, SEG_URG, SEG_ECE, SEG_CWR};
+	static const uint8_t bits[] = {SEG_FIN, SEG_SYN, SEG_RST, SEG_PSH,
+				       SEG_URG, SEG_ECE, SEG_CWR};
 	char out[10];
 	size_t i, n = 0;
 	for (i = 0; i < sizeof bits; i++)
@@ -315,18 +323,32 @@ static void fmt_opt(struct sbuf *b, const struct scr_opt *o)
 {
 	unsigned i;
 	switch (o->kind) {
-	case SEG_OPT_EOL: sb_str(b, "eol"); break;
-	case SEG_OPT_NOP: sb_str(b, "nop"); break;
-	case SEG_OPT_MSS: sb_printf(b, "mss %" PRIu32, o->val); break;
-	case SEG_OPT_WSCALE: sb_printf(b, "wscale %" PRIu32, o->val); break;
-	case SEG_OPT_SACK_PERM: sb_str(b, "sackOK"); break;
-	case SEG_OPT_TS: sb_printf(b, "TS val %" PRIu32 " ecr %" PRIu32, o->val, o->ecr); break;
+	case SEG_OPT_EOL:
+		sb_str(b, "eol");
+		break;
+	case SEG_OPT_NOP:
+		sb_str(b, "nop");
+		break;
+	case SEG_OPT_MSS:
+		sb_printf(b, "mss %" PRIu32, o->val);
+		break;
+	case SEG_OPT_WSCALE:
+		sb_printf(b, "wscale %" PRIu32, o->val);
+		break;
+	case SEG_OPT_SACK_PERM:
+		sb_str(b, "sackOK");
+		break;
+	case SEG_OPT_TS:
+		sb_printf(b, "TS val %" PRIu32 " ecr %" PRIu32, o->val, o->ecr);
+		break;
 	case SEG_OPT_SACK:
 		sb_str(b, "sack");
 		for (i = 0; i < o->n_sack && i < SCR_MAX_SACK; i++)
 			sb_printf(b, " %" PRIu32 ":%" PRIu32, o->sack[i].left, o->sack[i].right);
 		break;
-	default: sb_printf(b, "?%u", o->kind); break;
+	default:
+		sb_printf(b, "?%u", o->kind);
+		break;
 	}
 }
 

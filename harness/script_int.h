@@ -13,12 +13,12 @@
 /* Token kinds. */
 enum scr__tk {
 	TK_EOF,
-	TK_NUM,      /* 12, 0x1f, 1.5, .25 */
-	TK_WORD,     /* [A-Za-z_][A-Za-z0-9_]* */
-	TK_STRING,   /* "..." (text: between the quotes) */
-	TK_OPTION,   /* --name[=value] (text: name; val: value) */
-	TK_CODE,     /* %{ ... }% (text: between the marks) */
-	TK_COMMAND,  /* `...` (text: between the backquotes) */
+	TK_NUM,	    /* 12, 0x1f, 1.5, .25 */
+	TK_WORD,    /* [A-Za-z_][A-Za-z0-9_]* */
+	TK_STRING,  /* "..." (text: between the quotes) */
+	TK_OPTION,  /* --name[=value] (text: name; val: value) */
+	TK_CODE,    /* %{ ... }% (text: between the marks) */
+	TK_COMMAND, /* `...` (text: between the backquotes) */
 	TK_PLUS,
 	TK_MINUS,
 	TK_STAR,
@@ -43,20 +43,20 @@ enum scr__tk {
  * (both outlive the parse). */
 struct scr__tok {
 	enum scr__tk kind;
-	const char *text;   /* the token's text (see enum scr__tk) */
+	const char *text; /* the token's text (see enum scr__tk) */
 	size_t n;
-	const char *val;    /* TK_OPTION: the value ("" if none) */
+	const char *val; /* TK_OPTION: the value ("" if none) */
 	size_t val_n;
 	size_t off, end;    /* byte span in the main source (a token from a
-	                     * define has the span of the word it replaces) */
-	int line, col;      /* of `off` */
-	int end_line;       /* line of `end` */
+			     * define has the span of the word it replaces) */
+	int line, col;	    /* of `off` */
+	int end_line;	    /* line of `end` */
 	const char *define; /* name of the define it came from, or NULL */
 	/* TK_NUM */
-	uint64_t ival;      /* integer value (not for floats) */
-	bool ovf;           /* integer did not fit 64 bits */
-	bool is_float;      /* has a '.' */
-	bool is_hex;        /* 0x... */
+	uint64_t ival; /* integer value (not for floats) */
+	bool ovf;      /* integer did not fit 64 bits */
+	bool is_float; /* has a '.' */
+	bool is_hex;   /* 0x... */
 };
 
 /* Called for each `//` comment of the main source with the text after the
@@ -69,10 +69,10 @@ typedef const char *(*scr__lookup_fn)(void *ctx, const char *word, size_t n);
 
 struct scr__lexer {
 	const char *path;
-	const char *src;   /* main source */
+	const char *src; /* main source */
 	size_t len;
 	size_t pos;
-	int line;          /* line at pos */
+	int line;	   /* line at pos */
 	size_t line_start; /* offset of that line's first byte */
 	/* Expansion of a define in progress. */
 	bool in_x;

@@ -160,11 +160,11 @@ static void cur_to(struct scr__lexer *lx, struct cur *c, size_t to)
 }
 
 /* An error at main-source offset `at` (or at the define reference). */
-static int lex_err(struct scr__lexer *lx, const struct cur *c, size_t at, int code,
-		   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static int lex_err(struct scr__lexer *lx, const struct cur *c, size_t at, int code, const char *fmt,
+		   ...) __attribute__((format(printf, 5, 6)));
 
-static int lex_err(struct scr__lexer *lx, const struct cur *c, size_t at, int code,
-		   const char *fmt, ...)
+static int lex_err(struct scr__lexer *lx, const struct cur *c, size_t at, int code, const char *fmt,
+		   ...)
 {
 	char msg[200];
 	int line, col;
@@ -337,24 +337,42 @@ static int scan_option(struct scr__lexer *lx, struct cur *c, struct scr__tok *t)
 static enum scr__tk punct(char ch)
 {
 	switch (ch) {
-	case '+': return TK_PLUS;
-	case '-': return TK_MINUS;
-	case '*': return TK_STAR;
-	case '~': return TK_TILDE;
-	case '.': return TK_DOT;
-	case ':': return TK_COLON;
-	case ',': return TK_COMMA;
-	case '=': return TK_EQ;
-	case '|': return TK_PIPE;
-	case '<': return TK_LT;
-	case '>': return TK_GT;
-	case '(': return TK_LPAREN;
-	case ')': return TK_RPAREN;
-	case '[': return TK_LBRACK;
-	case ']': return TK_RBRACK;
-	case '{': return TK_LBRACE;
-	case '}': return TK_RBRACE;
-	default: return TK_EOF;
+	case '+':
+		return TK_PLUS;
+	case '-':
+		return TK_MINUS;
+	case '*':
+		return TK_STAR;
+	case '~':
+		return TK_TILDE;
+	case '.':
+		return TK_DOT;
+	case ':':
+		return TK_COLON;
+	case ',':
+		return TK_COMMA;
+	case '=':
+		return TK_EQ;
+	case '|':
+		return TK_PIPE;
+	case '<':
+		return TK_LT;
+	case '>':
+		return TK_GT;
+	case '(':
+		return TK_LPAREN;
+	case ')':
+		return TK_RPAREN;
+	case '[':
+		return TK_LBRACK;
+	case ']':
+		return TK_RBRACK;
+	case '{':
+		return TK_LBRACE;
+	case '}':
+		return TK_RBRACE;
+	default:
+		return TK_EOF;
 	}
 }
 
@@ -512,8 +530,8 @@ size_t scr__lex_skip_line(struct scr__lexer *lx)
 		p++;
 	}
 	/* Do not keep trailing blanks in the span. */
-	while (p > lx->pos && (lx->src[p - 1] == ' ' || lx->src[p - 1] == '\t' ||
-			       lx->src[p - 1] == '\r'))
+	while (p > lx->pos &&
+	       (lx->src[p - 1] == ' ' || lx->src[p - 1] == '\t' || lx->src[p - 1] == '\r'))
 		p--;
 	advance_main(lx, p);
 	return p;

@@ -15,8 +15,8 @@
 
 struct parser {
 	struct scr__lexer lx;
-	struct scr__tok cur;   /* lookahead */
-	struct scr__tok prev;  /* last token consumed */
+	struct scr__tok cur;  /* lookahead */
+	struct scr__tok prev; /* last token consumed */
 	struct scr_script *s;
 	struct scr_diag *diag;
 	const struct scr_defines *defs;
@@ -26,8 +26,8 @@ struct parser {
 	int profile_line;      /* line of @profile, 0 if none yet */
 	const char *skip_what; /* construct of a SKIP_LINE */
 	const char *skip_why;
-	size_t meta_off;       /* first metadata comment since the event
-	                        * began (SIZE_MAX: none) and its place */
+	size_t meta_off; /* first metadata comment since the event
+			  * began (SIZE_MAX: none) and its place */
 	int meta_line, meta_col;
 };
 
@@ -325,8 +325,8 @@ struct words {
 /* Next blank-separated word; false at the end. */
 static bool next_word(struct words *w, const char **b, size_t *n, int *col)
 {
-	while (w->pos < w->n && (w->text[w->pos] == ' ' || w->text[w->pos] == '\t' ||
-				 w->text[w->pos] == '\r'))
+	while (w->pos < w->n &&
+	       (w->text[w->pos] == ' ' || w->text[w->pos] == '\t' || w->text[w->pos] == '\r'))
 		w->pos++;
 	if (w->pos >= w->n)
 		return false;
@@ -380,7 +380,8 @@ static int meta_xfail(struct parser *p, struct words *w, int tag_col)
 	int col;
 	struct scr_xfail *x;
 	if (!next_word(w, &b, &len, &col))
-		return meta_err(p, w->line, tag_col, SCR_ESYNTAX, "@xfail needs a target and a reason");
+		return meta_err(p, w->line, tag_col, SCR_ESYNTAX,
+				"@xfail needs a target and a reason");
 	if (!(x = push_elem((void **)&m->xfails, &m->n_xfails, sizeof *x)))
 		return SCR_ENOMEM;
 	x->line = w->line;
@@ -388,14 +389,15 @@ static int meta_xfail(struct parser *p, struct words *w, int tag_col)
 	while (w->pos < w->n && (w->text[w->pos] == ' ' || w->text[w->pos] == '\t'))
 		w->pos++;
 	e = w->n;
-	while (e > w->pos && (w->text[e - 1] == ' ' || w->text[e - 1] == '\t' ||
-			      w->text[e - 1] == '\r'))
+	while (e > w->pos &&
+	       (w->text[e - 1] == ' ' || w->text[e - 1] == '\t' || w->text[e - 1] == '\r'))
 		e--;
 	x->reason = scr__strndup(w->text + w->pos, e - w->pos);
 	if (!x->target || !x->reason)
 		return SCR_ENOMEM;
 	if (e == w->pos)
-		return meta_err(p, w->line, col, SCR_ESYNTAX, "@xfail %s needs a reason", x->target);
+		return meta_err(p, w->line, col, SCR_ESYNTAX, "@xfail %s needs a reason",
+				x->target);
 	return 0;
 }
 
@@ -408,8 +410,8 @@ static int meta_profile(struct parser *p, struct words *w, int tag_col)
 		return meta_err(p, w->line, tag_col, SCR_ESYNTAX, "@profile needs a name");
 	if (next_word(w, &b2, &len2, &col2))
 		return meta_err(p, w->line, col2, SCR_ESYNTAX,
-				"@profile takes one name, found also '%.*s'", (int)(len2 > 40 ? 40 : len2),
-				b2);
+				"@profile takes one name, found also '%.*s'",
+				(int)(len2 > 40 ? 40 : len2), b2);
 	if (p->s->meta.profile)
 		return meta_err(p, w->line, tag_col, SCR_ESYNTAX,
 				"@profile given twice (first on line %d)", p->profile_line);
@@ -582,8 +584,11 @@ static int ip_item(struct parser *p, struct scr_ip *ip)
 	static const struct {
 		const char *name;
 		enum scr_ecn ecn;
-	} marks[] = {{"noecn", SCR_ECN_NOT}, {"ect0", SCR_ECN_ECT0}, {"ect1", SCR_ECN_ECT1},
-		     {"ect01", SCR_ECN_ECT01}, {"ce", SCR_ECN_CE}};
+	} marks[] = {{"noecn", SCR_ECN_NOT},
+		     {"ect0", SCR_ECN_ECT0},
+		     {"ect1", SCR_ECN_ECT1},
+		     {"ect01", SCR_ECN_ECT01},
+		     {"ce", SCR_ECN_CE}};
 	struct scr__tok t = p->cur;
 	uint64_t v;
 	size_t i;
@@ -597,8 +602,9 @@ static int ip_item(struct parser *p, struct scr_ip *ip)
 		return advance(p);
 	}
 	if (tok_is(&t, "tos") || tok_is(&t, "ttl") || tok_is(&t, "flowlabel")) {
-		bool *has = tok_is(&t, "tos") ? &ip->has_tos
-			    : tok_is(&t, "ttl") ? &ip->has_ttl : &ip->has_flowlabel;
+		bool *has = tok_is(&t, "tos")	? &ip->has_tos
+			    : tok_is(&t, "ttl") ? &ip->has_ttl
+						: &ip->has_flowlabel;
 		uint64_t max = tok_is(&t, "flowlabel") ? 0xfffff : 255;
 		char what[16];
 		snprintf(what, sizeof what, "%.*s", (int)t.n, t.text);
@@ -659,13 +665,15 @@ static int parse_ip(struct parser *p, struct scr_ip *ip)
 static int flag_letters(struct parser *p, const struct scr__tok *t, uint8_t *flags)
 {
 	static const char letters[] = "FSRPUEW";
-	static const uint8_t bits[] = {SEG_FIN, SEG_SYN, SEG_RST, SEG_PSH, SEG_URG, SEG_ECE, SEG_CWR};
+	static const uint8_t bits[] = {SEG_FIN, SEG_SYN, SEG_RST, SEG_PSH,
+				       SEG_URG, SEG_ECE, SEG_CWR};
 	size_t i;
 	for (i = 0; i < t->n; i++) {
 		const char *c = memchr(letters, t->text[i], sizeof letters - 1);
 		uint8_t bit;
 		if (!c)
-			return perr(p, t, SCR_ESYNTAX, "unknown TCP flag '%c' in '%.*s' (flags are FSRPUEW and '.')",
+			return perr(p, t, SCR_ESYNTAX,
+				    "unknown TCP flag '%c' in '%.*s' (flags are FSRPUEW and '.')",
 				    t->text[i], (int)(t->n > 40 ? 40 : t->n), t->text);
 		bit = bits[c - letters];
 		if (*flags & bit)
@@ -693,7 +701,8 @@ static int parse_flags(struct parser *p, uint8_t *flags)
 		t = p->cur;
 		if (t.kind == TK_DOT) {
 			if (*flags & SEG_ACK)
-				return perr(p, &t, SCR_ESYNTAX, "'.' (ACK) given twice in the flags");
+				return perr(p, &t, SCR_ESYNTAX,
+					    "'.' (ACK) given twice in the flags");
 			*flags |= SEG_ACK;
 		} else if ((rc = flag_letters(p, &t, flags))) {
 			return rc;
@@ -701,8 +710,7 @@ static int parse_flags(struct parser *p, uint8_t *flags)
 		prev = t;
 		if ((rc = advance(p)))
 			return rc;
-		if (!adjacent(&prev, &p->cur) ||
-		    (p->cur.kind != TK_DOT && p->cur.kind != TK_WORD))
+		if (!adjacent(&prev, &p->cur) || (p->cur.kind != TK_DOT && p->cur.kind != TK_WORD))
 			return 0;
 	}
 }
@@ -735,12 +743,18 @@ static int parse_seq(struct parser *p, uint32_t *start, uint32_t *end, uint16_t 
 static size_t opt_bytes(const struct scr_opt *o)
 {
 	switch (o->kind) {
-	case SEG_OPT_MSS: return 4;
-	case SEG_OPT_WSCALE: return 3;
-	case SEG_OPT_SACK_PERM: return 2;
-	case SEG_OPT_SACK: return 2 + 8 * (size_t)o->n_sack;
-	case SEG_OPT_TS: return 10;
-	default: return 1;
+	case SEG_OPT_MSS:
+		return 4;
+	case SEG_OPT_WSCALE:
+		return 3;
+	case SEG_OPT_SACK_PERM:
+		return 2;
+	case SEG_OPT_SACK:
+		return 2 + 8 * (size_t)o->n_sack;
+	case SEG_OPT_TS:
+		return 10;
+	default:
+		return 1;
 	}
 }
 
@@ -750,7 +764,8 @@ static int parse_sack(struct parser *p, struct scr_opt *o)
 	while (p->cur.kind == TK_NUM) {
 		uint64_t l, r;
 		if (o->n_sack == SCR_MAX_SACK)
-			return perr(p, &p->cur, SCR_ERANGE, "more than %d SACK blocks", SCR_MAX_SACK);
+			return perr(p, &p->cur, SCR_ERANGE, "more than %d SACK blocks",
+				    SCR_MAX_SACK);
 		if ((rc = want_uint(p, UINT32_MAX, "SACK block left edge", &l)) ||
 		    (rc = want(p, TK_COLON, "':' in SACK block L:R")) ||
 		    (rc = want_uint(p, UINT32_MAX, "SACK block right edge", &r)))
@@ -766,9 +781,9 @@ static int parse_sack(struct parser *p, struct scr_opt *o)
 
 static bool unsupported_opt(const struct scr__tok *t, struct parser *p)
 {
-	static const char *const mptcp[] = {"mp_capable", "mp_join", "dss", "add_address",
-					    "remove_address", "mp_prio", "mp_fail",
-					    "mp_fastclose", "mp_tcprst"};
+	static const char *const mptcp[] = {"mp_capable",  "mp_join",	     "dss",
+					    "add_address", "remove_address", "mp_prio",
+					    "mp_fail",	   "mp_fastclose",   "mp_tcprst"};
 	size_t i;
 	if (tok_is(t, "FO") || tok_is(t, "FOEXP")) {
 		p->skip_what = "TCP Fast Open";
@@ -889,8 +904,9 @@ static int parse_tcp_fields(struct parser *p, struct scr_packet *pk)
 	for (;;) {
 		struct scr__tok t = p->cur;
 		if (tok_is(&t, "ack") || tok_is(&t, "win") || tok_is(&t, "urg")) {
-			bool *has = tok_is(&t, "ack") ? &pk->has_ack
-				    : tok_is(&t, "win") ? &pk->has_win : &pk->has_urg;
+			bool *has = tok_is(&t, "ack")	? &pk->has_ack
+				    : tok_is(&t, "win") ? &pk->has_win
+							: &pk->has_urg;
 			uint64_t max = tok_is(&t, "ack") ? UINT32_MAX : UINT16_MAX;
 			char what[8];
 			snprintf(what, sizeof what, "%.*s", (int)t.n, t.text);
@@ -930,7 +946,8 @@ static int parse_tcp_fields(struct parser *p, struct scr_packet *pk)
 			return 0;
 		}
 		if (same_line(p))
-			return expected(p, "'ack', 'win', 'urg', 'bad_csum', '<' or the end of the line");
+			return expected(
+				p, "'ack', 'win', 'urg', 'bad_csum', '<' or the end of the line");
 		return 0;
 	}
 }
@@ -1112,9 +1129,10 @@ static int parse_int(struct parser *p, bool neg, struct scr_expr **out)
 
 static int parse_nested(struct parser *p, enum scr_expr_kind kind, struct scr_expr *e)
 {
-	enum scr__tk close = kind == SCR_EXPR_ARRAY ? TK_RBRACK
-			     : kind == SCR_EXPR_STRUCT ? TK_RBRACE : TK_RPAREN;
-	const char *what = kind == SCR_EXPR_ARRAY ? "',' or ']' in array"
+	enum scr__tk close = kind == SCR_EXPR_ARRAY    ? TK_RBRACK
+			     : kind == SCR_EXPR_STRUCT ? TK_RBRACE
+						       : TK_RPAREN;
+	const char *what = kind == SCR_EXPR_ARRAY    ? "',' or ']' in array"
 			   : kind == SCR_EXPR_STRUCT ? "',' or '}' in struct"
 						     : "',' or ')' in call";
 	int rc;
@@ -1172,7 +1190,7 @@ static int parse_primary(struct parser *p, bool allow_call, struct scr_expr **ou
  * tree, which the caller frees. */
 static int parse_expr(struct parser *p, bool allow_call, struct scr_expr **out)
 {
-	struct scr_expr *first = NULL, *or = NULL, *next;
+	struct scr_expr *first = NULL, * or = NULL, *next;
 	int rc = parse_primary(p, allow_call, &first);
 	if (rc || p->cur.kind != TK_PIPE) {
 		if (rc) {
@@ -1200,7 +1218,7 @@ static int parse_expr(struct parser *p, bool allow_call, struct scr_expr **out)
 		if ((rc = add_item(or, next)))
 			goto fail;
 	}
-	*out = or;
+	*out = or ;
 	return 0;
 fail:
 	scr__expr_free(or);
@@ -1211,8 +1229,8 @@ fail:
 /* ---- syscalls ------------------------------------------------------------------------------ */
 
 static const char *const sys_names[SCR_SYS_COUNT] = {
-	"socket", "bind",  "listen",   "accept", "connect",    "write",      "send",  "read",
-	"recv",   "shutdown", "close", "setsockopt", "getsockopt", "fcntl", "ioctl", "poll"};
+	"socket", "bind",     "listen", "accept",     "connect",    "write", "send",  "read",
+	"recv",	  "shutdown", "close",	"setsockopt", "getsockopt", "fcntl", "ioctl", "poll"};
 
 const char *scr_sys_name(enum scr_sys sys)
 {
@@ -1326,9 +1344,10 @@ static int parse_syscall(struct parser *p, struct scr_event *ev)
 		return set_skip(ev, buf, "epoll is not supported");
 	}
 	snprintf(buf, sizeof buf, "syscall '%s'", nm);
-	return set_skip(ev, buf, "tcpcheck maps socket, bind, listen, accept, connect, write, "
-				 "send, read, recv, shutdown, close, setsockopt, getsockopt, "
-				 "fcntl, ioctl and poll to socket verbs");
+	return set_skip(ev, buf,
+			"tcpcheck maps socket, bind, listen, accept, connect, write, "
+			"send, read, recv, shutdown, close, setsockopt, getsockopt, "
+			"fcntl, ioctl and poll to socket verbs");
 }
 
 /* ---- events ---------------------------------------------------------------------------------- */
@@ -1358,7 +1377,8 @@ static size_t count_asserts(const char *s, size_t n)
 			     s[i - 1] == '\r' || s[i - 1] == ';' || s[i - 1] == '{';
 		char after = i + 6 < n ? s[i + 6] : ' ';
 		if (start && memcmp(s + i, "assert", 6) == 0 &&
-		    (after == ' ' || after == '\t' || after == '(' || after == '\n' || after == '\r'))
+		    (after == ' ' || after == '\t' || after == '(' || after == '\n' ||
+		     after == '\r'))
 			count++;
 	}
 	return count;
@@ -1460,8 +1480,7 @@ static int parse_event(struct parser *p)
 		return SCR_ENOMEM;
 	p->seen_event = true;
 	p->meta_off = SIZE_MAX;
-	if (p->cur.kind != TK_CODE && p->cur.kind != TK_COMMAND &&
-	    (rc = parse_time(p, &ev->time)))
+	if (p->cur.kind != TK_CODE && p->cur.kind != TK_COMMAND && (rc = parse_time(p, &ev->time)))
 		return rc;
 	if (p->cur.kind == TK_ELLIPSIS) {
 		blocking = true;

@@ -188,7 +188,8 @@ static void packet_options_all_kinds(void **state)
 
 static void packet_sack_blocks(void **state)
 {
-	struct scr_script *s = parse("0 < . 1:1(0) ack 1 <nop,nop,sack 1001:2001 3001:4001 5001:6001>\n");
+	struct scr_script *s =
+		parse("0 < . 1:1(0) ack 1 <nop,nop,sack 1001:2001 3001:4001 5001:6001>\n");
 	const struct scr_opt *o = &only(s)->u.packet.opts[2];
 	(void)state;
 	assert_int_equal(o->kind, SEG_OPT_SACK);
@@ -242,7 +243,8 @@ static void packet_bad_csum(void **state)
 
 static void packet_multiline(void **state)
 {
-	struct scr_script *s = parse("+0 > S. 0:0(0) ack 1\n     <mss 1460,\n nop>\n+0 state LISTEN\n");
+	struct scr_script *s =
+		parse("+0 > S. 0:0(0) ack 1\n     <mss 1460,\n nop>\n+0 state LISTEN\n");
 	(void)state;
 	assert_int_equal(s->n_events, 2);
 	assert_int_equal(s->events[0].u.packet.n_opts, 2);
@@ -342,10 +344,11 @@ static void syscall_socket_and_return(void **state)
 
 static void syscall_errno_and_note(void **state)
 {
-	struct scr_script *s = parse("+0 read(4, ..., 100) = -1 ECONNRESET (Connection reset by peer)\n"
-				     "+0 connect(3, ..., ...) = -1 EINPROGRESS (Operation now in progress)\n"
-				     "+0 getsockopt(3, SOL_SOCKET, SO_ERROR, [0], [4]) = 0 (...)\n"
-				     "+0 fcntl(3, F_GETFL) = 0x802 (flags O_RDWR|O_NONBLOCK)\n");
+	struct scr_script *s =
+		parse("+0 read(4, ..., 100) = -1 ECONNRESET (Connection reset by peer)\n"
+		      "+0 connect(3, ..., ...) = -1 EINPROGRESS (Operation now in progress)\n"
+		      "+0 getsockopt(3, SOL_SOCKET, SO_ERROR, [0], [4]) = 0 (...)\n"
+		      "+0 fcntl(3, F_GETFL) = 0x802 (flags O_RDWR|O_NONBLOCK)\n");
 	const struct scr_syscall *a = &s->events[0].u.sys, *c = &s->events[2].u.sys,
 				 *d = &s->events[3].u.sys;
 	(void)state;
@@ -403,7 +406,8 @@ static void syscall_all_supported_names(void **state)
 
 static void expr_struct_array_or(void **state)
 {
-	struct scr_script *s = parse("0 poll([{fd=4, events=POLLIN|POLLOUT, revents=POLLIN}], 1, 0) = 1\n");
+	struct scr_script *s =
+		parse("0 poll([{fd=4, events=POLLIN|POLLOUT, revents=POLLIN}], 1, 0) = 1\n");
 	const struct scr_expr *arr = only(s)->u.sys.args[0], *st, *f;
 	(void)state;
 	assert_int_equal(arr->kind, SCR_EXPR_ARRAY);
@@ -423,11 +427,11 @@ static void expr_struct_array_or(void **state)
 
 static void expr_linger_calls_strings(void **state)
 {
-	struct scr_script *s = parse(
-		"0 setsockopt(4, SOL_SOCKET, SO_LINGER, {l_onoff=1, l_linger=0}, 8) = 0\n"
-		"0 bind(3, {sa_family=AF_INET, sin_port=htons(8080), "
-		"sin_addr=inet_addr(\"192.0.2.1\")}, 16) = 0\n"
-		"0 write(4, \"a\\\"b\", -0x10) = 3\n");
+	struct scr_script *s =
+		parse("0 setsockopt(4, SOL_SOCKET, SO_LINGER, {l_onoff=1, l_linger=0}, 8) = 0\n"
+		      "0 bind(3, {sa_family=AF_INET, sin_port=htons(8080), "
+		      "sin_addr=inet_addr(\"192.0.2.1\")}, 16) = 0\n"
+		      "0 write(4, \"a\\\"b\", -0x10) = 3\n");
 	const struct scr_expr *l = s->events[0].u.sys.args[3];
 	const struct scr_expr *sa = s->events[1].u.sys.args[1];
 	const struct scr_expr *port = sa->items[1]->items[1];
@@ -449,7 +453,8 @@ static void expr_linger_calls_strings(void **state)
 
 static void expr_int_extremes(void **state)
 {
-	struct scr_script *s = parse("0 close(9223372036854775807, -9223372036854775808, 0xffffffff) = 0\n");
+	struct scr_script *s =
+		parse("0 close(9223372036854775807, -9223372036854775808, 0xffffffff) = 0\n");
 	const struct scr_syscall *c = &only(s)->u.sys;
 	(void)state;
 	assert_true(c->args[0]->num == INT64_MAX);
@@ -515,8 +520,9 @@ static void skip_tcp_info_and_fast_open(void **state)
 	struct scr_script *s;
 	const struct scr_event *ev;
 	(void)state;
-	ev = skip_of("+0 getsockopt(4, SOL_TCP, TCP_INFO, {tcpi_state=TCP_ESTABLISHED}, [104]) = 0\n",
-		     &s);
+	ev = skip_of(
+		"+0 getsockopt(4, SOL_TCP, TCP_INFO, {tcpi_state=TCP_ESTABLISHED}, [104]) = 0\n",
+		&s);
 	assert_string_equal(ev->u.skip.construct, "TCP_INFO");
 	scr_script_free(s);
 	ev = skip_of("+0 sendto(3, ..., 1000, MSG_FASTOPEN, ..., ...) = 1000\n", &s);
@@ -527,7 +533,8 @@ static void skip_tcp_info_and_fast_open(void **state)
 	scr_script_free(s);
 	ev = skip_of("+0 > S. 0:0(0) ack 1 <mss 1460,FO 3021b9d25cc5ac9b,nop,nop>\n", &s);
 	assert_string_equal(ev->u.skip.construct, "TCP Fast Open");
-	assert_string_equal(ev->text, "+0 > S. 0:0(0) ack 1 <mss 1460,FO 3021b9d25cc5ac9b,nop,nop>");
+	assert_string_equal(ev->text,
+			    "+0 > S. 0:0(0) ack 1 <mss 1460,FO 3021b9d25cc5ac9b,nop,nop>");
 	scr_script_free(s);
 }
 
@@ -602,19 +609,18 @@ static void header_options(void **state)
 
 static void metadata_all_tags(void **state)
 {
-	struct scr_script *s = parse(
-		"// An ordinary comment with an email@example.org\n"
-		"// @requirement MUST-7 §3.10.7.4\n"
-		"//@requirement RFC5961-3.2\n"
-		"// @targets ref lwip linux\n"
-		"// @xfail linux   Linux sends a challenge ACK here  \n"
-		"// @xfail lwip no RFC 5961\n"
-		"// @profile linux\n"
-		"// @config sack=off ts=off\n"
-		"// @config wscale=off mss=1460\n"
-		"// @family ipv6|ipv4\n"
-		"/* @bogus in a block comment is ignored */\n"
-		"0 close(3) = 0 // @requirement LATE-1\n");
+	struct scr_script *s = parse("// An ordinary comment with an email@example.org\n"
+				     "// @requirement MUST-7 §3.10.7.4\n"
+				     "//@requirement RFC5961-3.2\n"
+				     "// @targets ref lwip linux\n"
+				     "// @xfail linux   Linux sends a challenge ACK here  \n"
+				     "// @xfail lwip no RFC 5961\n"
+				     "// @profile linux\n"
+				     "// @config sack=off ts=off\n"
+				     "// @config wscale=off mss=1460\n"
+				     "// @family ipv6|ipv4\n"
+				     "/* @bogus in a block comment is ignored */\n"
+				     "0 close(3) = 0 // @requirement LATE-1\n");
 	const struct scr_meta *m = &s->meta;
 	(void)state;
 	assert_int_equal(m->n_requirements, 4);

@@ -332,7 +332,8 @@ static void changed_event_written_from_fields(void **state)
 	free(out);
 	scr_event_clear_text(&s->events[1]);
 	out = write_s(s, SCR_WRITE_SOURCE, NULL);
-	assert_string_equal(out, "0 < S 0:0(0) win 100  // the SYN\n+0 > S. 0:0(0) ack 1 win 65535\n");
+	assert_string_equal(out,
+			    "0 < S 0:0(0) win 100  // the SYN\n+0 > S. 0:0(0) ack 1 win 65535\n");
 	free(out);
 	scr_script_free(s);
 }
