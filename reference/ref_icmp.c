@@ -79,6 +79,7 @@ static void pmtu_update(struct ref_stack *st, struct ref_sock *s, const struct s
 		t->rtt_timing = false; /* Karn: these are retransmissions */
 		t->tx_nxt = t->snd_una;
 		t->rtx_rule = REF_R_RTX_PMTU;
+		t->rtx_hold = false;
 		ref__output(st, s, now, UINT32_MAX);
 	}
 }

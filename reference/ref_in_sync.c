@@ -204,6 +204,7 @@ static void ack_advance(struct ref_stack *st, struct ref_sock *s, uint32_t ack, 
 	t->rtx_count = 0;
 	t->rtx_start = 0;
 	t->r1_reported = false;
+	t->rtx_hold = false;
 	if (seq_lt(t->tx_nxt, t->snd_una))
 		t->tx_nxt = t->snd_una;
 	ref__rtx_restart(st, s, now);

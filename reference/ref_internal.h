@@ -133,6 +133,7 @@ struct ref_tcb {
 	uint64_t rtt_time;
 	unsigned rtx_count;    /* consecutive timeouts of the head segment */
 	enum ref_rule rtx_rule; /* tag of go-back retransmissions (timeout or PMTU) */
+	bool rtx_hold;         /* after a timeout: nothing more until an ACK (RFC 6298 5.4) */
 	bool syn_retransmitted;
 	uint64_t rtx_start;    /* start of the R1/R2 clock, 0 = not retransmitting */
 	uint64_t rtx_armed_at; /* when t_rtx was last started afresh */

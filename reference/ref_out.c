@@ -353,7 +353,7 @@ static unsigned send_loop(struct ref_stack *st, struct ref_sock *s, uint64_t now
 		if (seq_lt(t->tx_nxt, t->snd_una))
 			t->tx_nxt = t->snd_una;
 		if (seq_lt(t->tx_nxt, t->snd_nxt)) {
-			if (!send_rtx_segment(st, s, now))
+			if (t->rtx_hold || !send_rtx_segment(st, s, now))
 				break;
 		} else if (!send_new_segment(st, s, now)) {
 			break;

@@ -140,6 +140,7 @@ static void rtx_data(struct ref_stack *st, struct ref_sock *s, uint64_t now)
 	fin = t->fin_sent && t->snd_una + len == t->fin_seq;
 	st->stats.retransmits++;
 	ref__send_range(st, s, t->snd_una, len, fin, REF_R_RTX_TIMEOUT, now);
+	t->rtx_hold = true; /* the rest follows the ACKs */
 	ref__cc_on_timeout(st, s);
 }
 
