@@ -165,7 +165,8 @@ struct scr_define {
  * of the same name. The predefined list used is the one for the script's
  * family: `family` if nonzero, else the script's `--ip_version` header
  * (ipv4 -> 4; ipv6 and ipv4-mapped-ipv6 -> 6), else the first family of
- * its first `@family` line (wherever it stands), else 4. */
+ * the first `@family` line, wherever it stands (the parser parses again
+ * when it meets it after having expanded a define), else 4. */
 struct scr_defines {
 	const struct scr_define *user; /* -D NAME=value from the command line */
 	size_t n_user;

@@ -26,8 +26,11 @@ struct parser {
 	int profile_line;      /* line of @profile, 0 if none yet */
 	const char *skip_what; /* construct of a SKIP_LINE */
 	const char *skip_why;
-	size_t meta_off; /* first metadata comment since the event
-			  * began (SIZE_MAX: none) and its place */
+	bool defines_ready; /* family fixed and defines copied: at the
+			     * first word looked up, or at the end */
+	bool oom;	    /* the lookup hook ran out of memory */
+	size_t meta_off;    /* first metadata comment since the event
+			     * began (SIZE_MAX: none) and its place */
 	int meta_line, meta_col;
 };
 
@@ -213,53 +216,31 @@ static int check_defs(struct parser *p, const struct scr_define *d, size_t n)
 	return 0;
 }
 
-/* The first family of an `@family` comment, for the prescan. */
-static int family_hook(void *ctx, const char *text, size_t n, size_t off, int line, int col)
-{
-	int *fam = ctx;
-	size_t i = 0;
-	(void)off;
-	(void)line;
-	(void)col;
-	while (i < n && (text[i] == ' ' || text[i] == '\t'))
-		i++;
-	if (*fam || n - i < 8 || memcmp(text + i, "@family", 7) != 0 ||
-	    (text[i + 7] != ' ' && text[i + 7] != '\t'))
-		return 0;
-	for (i += 7; i < n && (text[i] == ' ' || text[i] == '\t'); i++)
-		;
-	if (n - i >= 4 && memcmp(text + i, "ipv4", 4) == 0)
-		*fam = 4;
-	else if (n - i >= 4 && memcmp(text + i, "ipv6", 4) == 0)
-		*fam = 6;
-	return 0;
-}
-
-/* The family whose predefined values apply: the caller's, else the last
- * `--ip_version` header, else the first `@family` wherever it stands,
- * else 4. Found by a first pass of the lexer (without defines); a lexical
- * error stops it, and the real pass reports it. */
+/* The family whose predefined values apply: the caller's, else the
+ * `--ip_version` header (all headers precede the first word of the first
+ * event, where this is first asked), else the first `@family` seen so far,
+ * else 4. scr_parse parses again when a later `@family` turns out to name
+ * another family than the one used. */
 static int decide_family(const struct parser *p)
 {
-	struct scr__lexer lx;
-	struct scr__tok t;
-	struct scr_diag ignored;
-	int fam = 0, ipv = 0;
+	const char *v = scr_script_option(p->s, "ip_version");
 	if (p->defs && (p->defs->family == 4 || p->defs->family == 6))
 		return p->defs->family;
-	scr__lex_init(&lx, p->lx.path, p->lx.src, p->lx.len, &ignored);
-	lx.comment = family_hook;
-	lx.ctx = &fam;
-	while (scr__lex_next(&lx, &t) == 0 && t.kind != TK_EOF) {
-		if (t.kind != TK_OPTION || t.n != 10 || memcmp(t.text, "ip_version", 10) != 0)
-			continue;
-		if (t.val_n == 4 && memcmp(t.val, "ipv4", 4) == 0)
-			ipv = 4;
-		else if ((t.val_n == 4 && memcmp(t.val, "ipv6", 4) == 0) ||
-			 (t.val_n == 16 && memcmp(t.val, "ipv4-mapped-ipv6", 16) == 0))
-			ipv = 6;
-	}
-	return ipv ? ipv : fam ? fam : 4;
+	if (v && strcmp(v, "ipv4") == 0)
+		return 4;
+	if (v && (strcmp(v, "ipv6") == 0 || strcmp(v, "ipv4-mapped-ipv6") == 0))
+		return 6;
+	return p->s->meta.families_first ? p->s->meta.families_first : 4;
+}
+
+/* Was the family fixed by the caller or the header, not by @family? */
+static bool family_fixed(const struct parser *p)
+{
+	const char *v = scr_script_option(p->s, "ip_version");
+	if (p->defs && (p->defs->family == 4 || p->defs->family == 6))
+		return true;
+	return v && (strcmp(v, "ipv4") == 0 || strcmp(v, "ipv6") == 0 ||
+		     strcmp(v, "ipv4-mapped-ipv6") == 0);
 }
 
 static const char *find_define(const struct scr_script *s, const char *w, size_t n)
@@ -297,6 +278,9 @@ static int ready_defines(struct parser *p)
 	const struct scr_defines *d = p->defs;
 	size_t cap = 0;
 	int rc;
+	if (p->defines_ready)
+		return 0;
+	p->defines_ready = true;
 	p->s->family = decide_family(p);
 	if (!d)
 		return 0;
@@ -311,6 +295,10 @@ static int ready_defines(struct parser *p)
 static const char *lookup(void *ctx, const char *w, size_t n)
 {
 	struct parser *p = ctx;
+	if (!p->defines_ready && ready_defines(p)) {
+		p->oom = true; /* reported when the parse ends */
+		return NULL;
+	}
 	return find_define(p->s, w, n);
 }
 
@@ -1576,48 +1564,85 @@ static int check_nul(struct parser *p, const char *text, size_t len)
 			 "NUL byte in the script");
 }
 
+/* One parse into `*ps` (complete, or partial on error; the caller frees
+ * it). `*refamily` gets the family to parse again with, when defines were
+ * expanded for another family than the script's first `@family` names. */
+static int parse_once(const char *path, const char *text, size_t len,
+		      const struct scr_defines *defs, struct scr_script **ps, struct scr_diag *diag,
+		      int *refamily)
+{
+	struct parser p;
+	int rc;
+	memset(&p, 0, sizeof p);
+	p.diag = diag;
+	scr__lex_init(&p.lx, path, text, len, diag);
+	p.lx.comment = on_comment;
+	p.lx.lookup = lookup;
+	p.lx.ctx = &p;
+	p.defs = defs;
+	p.meta_off = SIZE_MAX;
+	*refamily = 0;
+	if (!(p.s = calloc(1, sizeof *p.s)) || !(p.s->path = scr__strndup(path, strlen(path)))) {
+		*ps = p.s;
+		return SCR_ENOMEM;
+	}
+	rc = parse_all(&p);
+	if (!rc && p.oom)
+		rc = SCR_ENOMEM;
+	if (rc != SCR_ENOMEM && p.defines_ready && !family_fixed(&p) && p.s->meta.families_first &&
+	    p.s->meta.families_first != p.s->family)
+		*refamily = p.s->meta.families_first;
+	else if (!rc)
+		rc = ready_defines(&p); /* a script that looked no word up */
+	*ps = p.s;
+	return rc;
+}
+
 int scr_parse(const char *path, const char *text, size_t len, const struct scr_defines *defs,
 	      struct scr_script **out, struct scr_diag *diag)
 {
 	struct parser p;
 	struct scr_diag local;
-	int rc;
+	struct scr_script *s = NULL;
+	int rc, refamily = 0;
 	memset(&p, 0, sizeof p);
 	memset(&local, 0, sizeof local);
 	if (!path)
 		path = "<script>";
 	p.diag = &local;
-	scr__lex_init(&p.lx, path, text ? text : "", text ? len : 0, &local);
-	p.lx.comment = on_comment;
-	p.lx.lookup = lookup;
-	p.lx.ctx = &p;
-	p.defs = defs;
+	p.lx.path = path;
 	if (!out || (!text && len)) {
 		rc = scr__diag(&local, path, SCR_EINVAL, 0, 0, "invalid arguments");
 		goto done;
 	}
+	if (!text)
+		text = "";
 	if (defs && ((rc = check_defs(&p, defs->user, defs->n_user)) ||
 		     (rc = check_defs(&p, defs->ipv4, defs->n_ipv4)) ||
 		     (rc = check_defs(&p, defs->ipv6, defs->n_ipv6))))
 		goto done;
-	if ((rc = check_nul(&p, p.lx.src, p.lx.len)))
+	if ((rc = check_nul(&p, text, len)))
 		goto done;
-	if (!(p.s = calloc(1, sizeof *p.s)) || !(p.s->path = scr__strndup(path, strlen(path)))) {
-		rc = SCR_ENOMEM;
-		goto done;
+	rc = parse_once(path, text, len, defs, &s, &local, &refamily);
+	if (refamily) {
+		struct scr_defines forced;
+		memset(&forced, 0, sizeof forced);
+		if (defs)
+			forced = *defs;
+		forced.family = refamily;
+		scr_script_free(s);
+		memset(&local, 0, sizeof local);
+		rc = parse_once(path, text, len, &forced, &s, &local, &refamily);
 	}
-	p.meta_off = SIZE_MAX;
-	if (!(rc = ready_defines(&p)))
-		rc = parse_all(&p);
 done:
 	if (rc == SCR_ENOMEM && local.code != SCR_ENOMEM)
 		scr__diag(&local, path, SCR_ENOMEM, 0, 0, "out of memory");
 	if (rc) {
-		scr_script_free(p.s);
+		scr_script_free(s);
 		if (diag)
 			*diag = local;
 		return rc;
 	}
-	*out = p.s;
+	*out = s;
 	return 0;
 }

@@ -721,6 +721,14 @@ static void defines_per_family(void **state)
 	s = parse_defs("0 socket(FAM, SOCK_STREAM, PORT) = 3\n// @family ipv6\n", &d);
 	assert_string_equal(s->events[0].u.sys.args[0]->str, "AF_INET6");
 	scr_script_free(s);
+	/* Even after a note holding what would start a block, a string, a
+	 * python block or a shell command. */
+	s = parse_defs("0 fcntl(3, F_GETFL) = 0 (/* \" %{ `)\n"
+		       "+0 socket(FAM, SOCK_STREAM, PORT) = 3\n// @family ipv6\n",
+		       &d);
+	assert_int_equal(s->family, 6);
+	assert_string_equal(s->events[1].u.sys.args[0]->str, "AF_INET6");
+	scr_script_free(s);
 	d.family = 4; /* the caller's choice wins over the script's */
 	s = parse_defs("// @family ipv6\n0 socket(FAM, SOCK_STREAM, PORT) = 3\n", &d);
 	assert_string_equal(s->events[0].u.sys.args[0]->str, "AF_INET");
