@@ -265,9 +265,12 @@ static int add_defines(struct scr_script *s, const struct scr_define *d, size_t 
 		kv->key = scr__strndup(d[i].name, strlen(d[i].name));
 		kv->value = scr__strndup(d[i].value, strlen(d[i].value));
 		kv->line = 0;
-		s->n_defines++;
-		if (!kv->key || !kv->value)
+		if (!kv->key || !kv->value) {
+			free(kv->key);
+			free(kv->value);
 			return SCR_ENOMEM;
+		}
+		s->n_defines++;
 	}
 	return 0;
 }
@@ -1587,8 +1590,8 @@ static int parse_once(const char *path, const char *text, size_t len,
 		return SCR_ENOMEM;
 	}
 	rc = parse_all(&p);
-	if (!rc && p.oom)
-		rc = SCR_ENOMEM;
+	if (p.oom)
+		rc = SCR_ENOMEM; /* whatever followed from a define not expanded */
 	if (rc != SCR_ENOMEM && p.defines_ready && !family_fixed(&p) && p.s->meta.families_first &&
 	    p.s->meta.families_first != p.s->family)
 		*refamily = p.s->meta.families_first;
