@@ -209,5 +209,5 @@ void ref__enter_time_wait(struct ref_stack *st, struct ref_sock *s, enum ref_rul
 	/* §3.10.7.4: start the time-wait timer, turn off the other timers. */
 	t->t_rtx = t->t_persist = t->t_keep = REF_NO_TIMER;
 	t->persist = REF_PERSIST_NONE;
-	t->t_2msl = now + 2 * st->prof->msl; /* MUST-13 */
+	t->t_2msl = ref__after(now, 2 * st->prof->msl); /* MUST-13 */
 }

@@ -45,9 +45,11 @@ static void trim(const struct ref_tcb *t, struct ref_in *in)
 		}
 		if (skip > in->len)
 			skip = in->len; /* acceptable, so a FIN at RCV.NXT remains */
-		in->data += skip;
-		in->len -= skip;
-		in->seq += skip;
+		if (skip) {
+			in->data += skip;
+			in->len -= skip;
+			in->seq += skip;
+		}
 	}
 	end = in->seq + (in->syn ? 1u : 0u) + in->len + (in->fin ? 1u : 0u);
 	if (seq_gt(end, t->rcv_adv)) {
@@ -85,7 +87,7 @@ static bool check_sequence(struct ref_stack *st, struct ref_sock *s, struct ref_
 	}
 	if (s->state == REF_TIME_WAIT && in->fin && in->seq + in->seg_len == t->rcv_nxt) {
 		/* A retransmitted FIN: ACK it, restart 2 MSL (MUST-13). */
-		t->t_2msl = in->now + 2 * st->prof->msl;
+		t->t_2msl = ref__after(in->now, 2 * st->prof->msl);
 		ref__ack_now(st, s, REF_R_TIME_WAIT_FIN_REACK);
 		return false;
 	}
@@ -314,7 +316,7 @@ static bool ack_time_wait(struct ref_stack *st, struct ref_sock *s, struct ref_i
 	/* Only a retransmission of the remote FIN can arrive: ACK it, restart
 	 * the 2 MSL timeout (MUST-13). */
 	if (in->seg->flags & SEG_FIN) {
-		s->tcb.t_2msl = in->now + 2 * st->prof->msl;
+		s->tcb.t_2msl = ref__after(in->now, 2 * st->prof->msl);
 		ref__ack_now(st, s, REF_R_TIME_WAIT_FIN_REACK);
 	}
 	return false;
@@ -401,7 +403,7 @@ static void ack_policy(struct ref_stack *st, struct ref_sock *s, bool filled_gap
 	else if (t->rcv_unacked >= p->delack_segments * (uint32_t)t->adv_mss)
 		ref__ack_now(st, s, REF_R_ACK_SECOND_SEGMENT); /* SHLD-19 */
 	else if (t->t_delack == REF_NO_TIMER)
-		t->t_delack = now + p->delack_time; /* SHLD-18, MUST-40 */
+		t->t_delack = ref__after(now, p->delack_time); /* SHLD-18, MUST-40 */
 }
 
 static void text_in_order(struct ref_stack *st, struct ref_sock *s, struct ref_in *in)
@@ -449,7 +451,7 @@ static void text_out_of_order(struct ref_stack *st, struct ref_sock *s, struct r
 	if (st->prof->ack_out_of_order_now)
 		ref__ack_now(st, s, REF_R_ACK_OUT_OF_ORDER); /* MAY-13 */
 	else if (t->t_delack == REF_NO_TIMER)
-		t->t_delack = in->now + st->prof->delack_time;
+		t->t_delack = ref__after(in->now, st->prof->delack_time);
 }
 
 void ref__process_text(struct ref_stack *st, struct ref_sock *s, struct ref_in *in)
@@ -474,7 +476,7 @@ static void fin_reached(struct ref_stack *st, struct ref_sock *s, uint64_t now)
 
 	if (s->rcv_done) { /* a second FIN: nothing to advance over */
 		if (s->state == REF_TIME_WAIT)
-			t->t_2msl = now + 2 * st->prof->msl;
+			t->t_2msl = ref__after(now, 2 * st->prof->msl);
 		ref__ack_now(st, s, REF_R_FIN_REMAIN);
 		return;
 	}
@@ -484,7 +486,7 @@ static void fin_reached(struct ref_stack *st, struct ref_sock *s, uint64_t now)
 	if (st->prof->ack_fin_now)
 		ref__ack_now(st, s, REF_R_ACK_FIN);
 	else if (t->t_delack == REF_NO_TIMER)
-		t->t_delack = now + st->prof->delack_time;
+		t->t_delack = ref__after(now, st->prof->delack_time);
 	switch (s->state) {
 	case REF_SYN_RECEIVED:
 	case REF_ESTABLISHED:

@@ -29,6 +29,15 @@
 #define REF_NO_TIMER UINT64_MAX
 #define REF_TCP_HDR 20u
 
+/* A deadline `d` after `now`: at least 1 µs later (a timer that does not
+ * move would fire forever), never REF_NO_TIMER (saturating). */
+static inline uint64_t ref__after(uint64_t now, uint64_t d)
+{
+	if (d == 0)
+		d = 1;
+	return d >= REF_NO_TIMER - 1 - now ? REF_NO_TIMER - 1 : now + d;
+}
+
 /* ---- byte ring ------------------------------------------------------------ */
 
 struct ref_ring {

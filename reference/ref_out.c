@@ -389,10 +389,10 @@ static void arm_hold_timers(struct ref_stack *st, struct ref_sock *s, uint64_t n
 		t->persist = REF_PERSIST_PROBE; /* SHLD-29: after one RTO */
 		t->persist_shift = 0;
 		t->persist_start = now;
-		t->t_persist = now + t->rto;
+		t->t_persist = ref__after(now, t->rto);
 	} else if (t->persist != REF_PERSIST_OVERRIDE) {
 		t->persist = REF_PERSIST_OVERRIDE;
-		t->t_persist = now + st->prof->sws_override;
+		t->t_persist = ref__after(now, st->prof->sws_override);
 	}
 }
 

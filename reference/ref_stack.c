@@ -582,11 +582,11 @@ static struct ref_sock *earliest_conn(struct ref_stack *st, uint64_t *when)
 
 void ref_stack_advance(struct ref_stack *st, uint64_t now)
 {
-	uint64_t when;
+	uint64_t when, budget = 10000000; /* firings per call: a guard, never reached */
 	struct ref_sock *s;
 
 	now = clamp_now(st, now);
-	for (;;) {
+	while (budget-- > 0) {
 		s = earliest_conn(st, &when);
 		if (s == NULL || when > now)
 			break;

@@ -43,7 +43,7 @@ void ref__rtx_start(struct ref_stack *st, struct ref_sock *s, uint64_t now)
 	(void)st;
 	if (t->t_rtx != REF_NO_TIMER || t->persist == REF_PERSIST_PROBE)
 		return;
-	t->t_rtx = now + t->rto; /* (5.1) */
+	t->t_rtx = ref__after(now, t->rto); /* (5.1) */
 	t->rtx_armed_at = now;
 }
 
@@ -91,10 +91,10 @@ static bool r1_r2(struct ref_stack *st, struct ref_sock *s, bool syn, uint64_t n
 static void rtx_rearm(struct ref_stack *st, struct ref_sock *s, bool syn, uint64_t now)
 {
 	struct ref_tcb *t = &s->tcb;
-	uint64_t give_up = t->rtx_start + ref__r2(st, s, syn);
+	uint64_t give_up = ref__after(t->rtx_start, ref__r2(st, s, syn));
 
-	t->rto = t->rto * 2 > st->prof->rto_max ? st->prof->rto_max : t->rto * 2;
-	t->t_rtx = now + t->rto;
+	t->rto = t->rto > st->prof->rto_max / 2 ? st->prof->rto_max : t->rto * 2;
+	t->t_rtx = ref__after(now, t->rto);
 	if (give_up > now && t->t_rtx > give_up)
 		t->t_rtx = give_up;
 }
@@ -219,7 +219,7 @@ static void fire_persist(struct ref_stack *st, struct ref_sock *s, uint64_t now)
 	interval = st->prof->rto_max;
 	if (t->rto <= (st->prof->rto_max >> t->persist_shift))
 		interval = t->rto << t->persist_shift;
-	t->t_persist = now + interval;
+	t->t_persist = ref__after(now, interval);
 }
 
 /* ---- delayed ACK, keep-alive, TIME-WAIT ----------------------------------------------- */
@@ -248,7 +248,7 @@ void ref__keepalive_arm(struct ref_stack *st, struct ref_sock *s, uint64_t now)
 		return;
 	}
 	t->keep_probes = 0;
-	t->t_keep = t->last_rcv + s->keepidle; /* checked lazily when it fires */
+	t->t_keep = ref__after(t->last_rcv, s->keepidle); /* checked lazily when it fires */
 }
 
 static void fire_keep(struct ref_stack *st, struct ref_sock *s, uint64_t now)
@@ -261,11 +261,11 @@ static void fire_keep(struct ref_stack *st, struct ref_sock *s, uint64_t now)
 		return;
 	/* MUST-26: only when idle for the interval and nothing outstanding. */
 	if (t->snd_una != t->snd_nxt || t->snd_nxt != data_end) {
-		t->t_keep = now + s->keepidle;
+		t->t_keep = ref__after(now, s->keepidle);
 		return;
 	}
 	if (t->keep_probes == 0 && now - t->last_rcv < s->keepidle) {
-		t->t_keep = t->last_rcv + s->keepidle;
+		t->t_keep = ref__after(t->last_rcv, s->keepidle);
 		return;
 	}
 	if (t->keep_probes >= s->keepcnt) { /* MUST-29: never after only one */
@@ -275,7 +275,7 @@ static void fire_keep(struct ref_stack *st, struct ref_sock *s, uint64_t now)
 	t->keep_probes++;
 	ref__send_ack_at(st, s, t->snd_nxt - 1, st->prof->keepalive_garbage_octet ? 1 : 0,
 			 REF_R_KEEPALIVE_PROBE, now); /* SHLD-12 */
-	t->t_keep = now + s->keepintvl;
+	t->t_keep = ref__after(now, s->keepintvl);
 }
 
 static void fire_2msl(struct ref_stack *st, struct ref_sock *s, uint64_t now)
