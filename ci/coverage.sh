@@ -8,10 +8,15 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 min=${COVERAGE_MIN:-90}
 
-cmake --preset coverage >/dev/null
-cmake --build --preset coverage -j "$(nproc)" >/dev/null
+log=$(mktemp)
+if ! { cmake --preset coverage && cmake --build --preset coverage -j "$(nproc)"; } >"$log" 2>&1; then
+  tail -60 "$log"; exit 1
+fi
 find build/coverage -name '*.gcda' -delete
-ctest --preset coverage -j "$(nproc)" -L 'codec|reference-unit' >/dev/null
+if ! ctest --preset coverage -j "$(nproc)" -L 'codec|reference-unit' >"$log" 2>&1; then
+  tail -60 "$log"; exit 1
+fi
+rm -f "$log"
 gcovr --root . --filter 'reference/' --exclude 'reference/tests/' \
       --object-directory build/coverage --print-summary --fail-under-line "$min" \
       -o build/coverage/reference-coverage.txt

@@ -13,8 +13,12 @@ seconds=${FUZZ_SECONDS:-60}
 preset=${FUZZ_PRESET:-fuzz}
 
 werror=${TCPCHECK_WERROR:-$([ -n "${CI:-}" ] && echo ON || echo OFF)}
-cmake --preset "$preset" -DTCPCHECK_WERROR="$werror" >/dev/null
-cmake --build --preset "$preset" -j "$(nproc)" >/dev/null
+log=$(mktemp)
+if ! { cmake --preset "$preset" -DTCPCHECK_WERROR="$werror" &&
+       cmake --build --preset "$preset" -j "$(nproc)"; } >"$log" 2>&1; then
+  tail -60 "$log"; exit 1
+fi
+rm -f "$log"
 
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then

@@ -50,6 +50,9 @@ static struct expect expects[MAX_PKTS];
 static int npkts;
 
 static void setf(struct expect *e, int f, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void setf(struct expect *e, int f, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
