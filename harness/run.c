@@ -394,6 +394,11 @@ static const char *precheck(struct runner *rn, char *buf, size_t cap)
 				 ev->line, ops->name);
 			return buf;
 		}
+		if (ev->kind == SCR_EV_ICMP && ev->u.icmp.dir == SCR_OUT) {
+			snprintf(buf, cap, "line %d: outbound ICMP lines are not checked yet",
+				 ev->line);
+			return buf;
+		}
 		if (ev->kind == SCR_EV_ICMP && ev->u.icmp.dir == SCR_IN &&
 		    !(ops->caps & TGT_CAP_ICMP)) {
 			snprintf(buf, cap, "line %d: target %s does not take ICMP", ev->line,
