@@ -20,6 +20,9 @@ int cli_run(int argc, char **argv);
 /* tcpcheck expect */
 int cli_expect(int argc, char **argv);
 
+/* tcpcheck requirements: the traceability matrix (cli_requirements.c) */
+int cli_requirements(int argc, char **argv);
+
 /* Read and parse the script at `path` for `family` (4 or 6; 0: as the
  * script says) with the user's -D defines. Returns 0 and `*out`, or a
  * negative SCR_E* / -errno code with `diag->msg` filled (file:line:col:
