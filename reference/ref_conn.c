@@ -138,7 +138,7 @@ void ref__listener_stop(struct ref_stack *st, struct ref_sock *l, uint64_t now)
 {
 	unsigned i;
 
-	for (i = 0; i < st->nsocks; i++) {
+	for (i = 0; i < st->hi; i++) {
 		struct ref_sock *c = &st->socks[i];
 
 		if (!c->used || c->listener != (int)l->idx)

@@ -230,6 +230,7 @@ struct ref_stack {
 	const struct ref_profile *prof; /* &cfg.profile */
 	struct ref_sock *socks;
 	unsigned nsocks;
+	unsigned hi;              /* every used slot has an index below hi */
 	int *fdmap;               /* fd - fd_base -> slot, -1 free */
 	int *dirty;               /* slots with pending output */
 	unsigned ndirty;

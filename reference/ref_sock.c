@@ -39,7 +39,7 @@ static bool port_conflict(const struct ref_stack *st, const struct ref_sock *s,
 {
 	unsigned i;
 
-	for (i = 0; i < st->nsocks; i++) {
+	for (i = 0; i < st->hi; i++) {
 		const struct ref_sock *o = &st->socks[i];
 
 		if (!o->used || o == s || !o->bound || o->family != s->family || o->lport != port ||
@@ -116,7 +116,7 @@ static bool listener_clash(const struct ref_stack *st, const struct ref_sock *s)
 {
 	unsigned i;
 
-	for (i = 0; i < st->nsocks; i++) {
+	for (i = 0; i < st->hi; i++) {
 		const struct ref_sock *o = &st->socks[i];
 
 		if (o->used && o != s && o->state == REF_LISTEN && o->family == s->family &&

@@ -264,6 +264,8 @@ struct ref_sock *ref__slot_alloc(struct ref_stack *st)
 	for (i = 0; i < st->nsocks; i++) {
 		if (!st->socks[i].used) {
 			slot_defaults(st, &st->socks[i], i);
+			if (i >= st->hi)
+				st->hi = i + 1;
 			return &st->socks[i];
 		}
 	}
@@ -272,11 +274,12 @@ struct ref_sock *ref__slot_alloc(struct ref_stack *st)
 
 void ref__slot_free(struct ref_stack *st, struct ref_sock *s)
 {
-	(void)st;
 	ref__tcb_destroy(s);
 	s->used = false;
 	s->state = REF_CLOSED;
 	s->dirty = false;
+	while (st->hi > 0 && !st->socks[st->hi - 1].used)
+		st->hi--;
 }
 
 int ref__fd_alloc(struct ref_stack *st, struct ref_sock *s)
@@ -345,7 +348,7 @@ struct ref_sock *ref__find_conn(struct ref_stack *st, uint8_t family, const uint
 {
 	unsigned i;
 
-	for (i = 0; i < st->nsocks; i++) {
+	for (i = 0; i < st->hi; i++) {
 		struct ref_sock *s = &st->socks[i];
 
 		if (!s->used || !s->have_tcb || s->state == REF_CLOSED ||
@@ -364,7 +367,7 @@ struct ref_sock *ref__find_listener(struct ref_stack *st, uint8_t family,
 	struct ref_sock *wild = NULL;
 	unsigned i;
 
-	for (i = 0; i < st->nsocks; i++) {
+	for (i = 0; i < st->hi; i++) {
 		struct ref_sock *s = &st->socks[i];
 
 		if (!s->used || s->state != REF_LISTEN || s->family != family ||
@@ -548,7 +551,7 @@ uint64_t ref_stack_next_deadline(const struct ref_stack *st)
 	uint64_t best = REF_NO_TIMER;
 	unsigned i;
 
-	for (i = 0; i < st->nsocks; i++) {
+	for (i = 0; i < st->hi; i++) {
 		if (st->socks[i].used && st->socks[i].have_tcb) {
 			uint64_t d = ref__conn_deadline(&st->socks[i]);
 
@@ -565,7 +568,7 @@ static struct ref_sock *earliest_conn(struct ref_stack *st, uint64_t *when)
 	unsigned i;
 
 	*when = REF_NO_TIMER;
-	for (i = 0; i < st->nsocks; i++) {
+	for (i = 0; i < st->hi; i++) {
 		struct ref_sock *s = &st->socks[i];
 
 		if (s->used && s->have_tcb) {
