@@ -375,9 +375,17 @@ static const char *precheck(struct runner *rn, char *buf, size_t cap)
 	const struct scr_script *s = rn->s;
 	const struct tgt_ops *ops = rn->o->target;
 	size_t i;
-	bool named = s->meta.n_targets == 0;
+	bool named = s->meta.n_targets == 0 && s->meta.n_findings == 0;
 	for (i = 0; i < s->meta.n_targets; i++)
 		named |= strcmp(s->meta.targets[i], ops->name) == 0;
+	/* A finding's reproducer runs on the target whose bug it shows. */
+	for (i = 0; i < s->meta.n_findings; i++)
+		named |= strcmp(s->meta.findings[i].target, ops->name) == 0;
+	if (!named && s->meta.n_findings > 0) {
+		snprintf(buf, cap, "finding of %s (@finding %s)", s->meta.findings[0].target,
+			 s->meta.findings[0].id);
+		return buf;
+	}
 	if (!named) {
 		snprintf(buf, cap, "not written for target %s (@targets)", ops->name);
 		return buf;

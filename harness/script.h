@@ -18,6 +18,8 @@
  *   // @requirement ID [ID...]     requirement ids (MUST-7, §3.10.7.4, ...)
  *   // @targets NAME [NAME...]     targets the script is meant for
  *   // @xfail TARGET REASON...     expected failure on TARGET, with a reason
+ *   // @finding TARGET ID          the script reproduces TARGET's known bug ID
+ *                                  (struct scr_finding)
  *   // @profile NAME               reference profile (at most once)
  *   // @config KEY=VALUE ...       stack configuration (a key at most once)
  *   // @family ipv4|ipv6           families the script is written for
@@ -194,6 +196,17 @@ struct scr_xfail {
 	int line;
 };
 
+/* An @finding line: the script reproduces a known bug of TARGET, recorded
+ * as ID (e.g. in docs/findings/TARGET.md). Its expectations describe the
+ * buggy behaviour: on TARGET the script passes while the bug is there and
+ * fails the day the stack fixes it. On other targets it is SKIP ("finding
+ * of TARGET") unless @targets names them. */
+struct scr_finding {
+	char *target; /* owned */
+	char *id;     /* owned: one word */
+	int line;
+};
+
 /* Bits of scr_meta.families. */
 enum scr_family_bit {
 	SCR_FAM_IPV4 = 1u << 0,
@@ -208,6 +221,8 @@ struct scr_meta {
 	size_t n_targets;
 	struct scr_xfail *xfails;
 	size_t n_xfails;
+	struct scr_finding *findings; /* from every @finding line */
+	size_t n_findings;
 	char *profile;	       /* @profile, NULL if none */
 	struct scr_kv *config; /* @config items, each key once */
 	size_t n_config;

@@ -133,6 +133,11 @@ void scr_script_free(struct scr_script *s)
 		free(s->meta.xfails[i].reason);
 	}
 	free(s->meta.xfails);
+	for (i = 0; i < s->meta.n_findings; i++) {
+		free(s->meta.findings[i].target);
+		free(s->meta.findings[i].id);
+	}
+	free(s->meta.findings);
 	free(s->meta.profile);
 	free_kvs(s->meta.config, s->meta.n_config);
 	free(s->trailer);
@@ -590,6 +595,13 @@ static void write_meta(struct sbuf *b, const struct scr_meta *m)
 		sb_str(b, m->xfails[i].target);
 		sb_str(b, " ");
 		sb_str(b, m->xfails[i].reason);
+		sb_str(b, "\n");
+	}
+	for (i = 0; i < m->n_findings; i++) {
+		sb_str(b, "// @finding ");
+		sb_str(b, m->findings[i].target);
+		sb_str(b, " ");
+		sb_str(b, m->findings[i].id);
 		sb_str(b, "\n");
 	}
 	if (m->profile) {

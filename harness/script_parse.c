@@ -392,6 +392,29 @@ static int meta_xfail(struct parser *p, struct words *w, int tag_col)
 	return 0;
 }
 
+/* `@finding TARGET ID`: exactly two words. */
+static int meta_finding(struct parser *p, struct words *w, int tag_col)
+{
+	struct scr_meta *m = &p->s->meta;
+	const char *b, *b2, *b3;
+	size_t len, len2, len3;
+	int col, col2, col3;
+	struct scr_finding *f;
+	if (!next_word(w, &b, &len, &col) || !next_word(w, &b2, &len2, &col2))
+		return meta_err(p, w->line, tag_col, SCR_ESYNTAX,
+				"@finding needs a target and a finding id");
+	if (next_word(w, &b3, &len3, &col3))
+		return meta_err(p, w->line, col3, SCR_ESYNTAX,
+				"@finding takes a target and one id, found '%.*s' after them",
+				(int)(len3 > 40 ? 40 : len3), b3);
+	if (!(f = push_elem((void **)&m->findings, &m->n_findings, sizeof *f)))
+		return SCR_ENOMEM;
+	f->line = w->line;
+	f->target = scr__strndup(b, len);
+	f->id = scr__strndup(b2, len2);
+	return f->target && f->id ? 0 : SCR_ENOMEM;
+}
+
 static int meta_profile(struct parser *p, struct words *w, int tag_col)
 {
 	const char *b, *b2;
@@ -514,6 +537,8 @@ static int on_comment(void *ctx, const char *text, size_t n, size_t off, int lin
 				 tag_col);
 	if (TAG("xfail"))
 		return meta_xfail(p, &w, tag_col);
+	if (TAG("finding"))
+		return meta_finding(p, &w, tag_col);
 	if (TAG("profile"))
 		return meta_profile(p, &w, tag_col);
 	if (TAG("config"))
@@ -522,8 +547,8 @@ static int on_comment(void *ctx, const char *text, size_t n, size_t off, int lin
 		return meta_family(p, &w, tag_col);
 #undef TAG
 	return meta_err(p, line, tag_col, SCR_ESYNTAX,
-			"unknown metadata tag '@%.*s' (requirement, targets, xfail, profile, "
-			"config, family)",
+			"unknown metadata tag '@%.*s' (requirement, targets, xfail, finding, "
+			"profile, config, family)",
 			(int)(w.pos - t > 40 ? 40 : w.pos - t), text + t);
 }
 

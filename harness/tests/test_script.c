@@ -615,6 +615,7 @@ static void metadata_all_tags(void **state)
 				     "// @targets ref lwip linux\n"
 				     "// @xfail linux   Linux sends a challenge ACK here  \n"
 				     "// @xfail lwip no RFC 5961\n"
+				     "// @finding lwip lwip-rst-ack\n"
 				     "// @profile linux\n"
 				     "// @config sack=off ts=off\n"
 				     "// @config wscale=off mss=1460\n"
@@ -635,6 +636,10 @@ static void metadata_all_tags(void **state)
 	assert_string_equal(m->xfails[0].reason, "Linux sends a challenge ACK here");
 	assert_int_equal(m->xfails[0].line, 5);
 	assert_string_equal(m->xfails[1].reason, "no RFC 5961");
+	assert_int_equal(m->n_findings, 1);
+	assert_string_equal(m->findings[0].target, "lwip");
+	assert_string_equal(m->findings[0].id, "lwip-rst-ack");
+	assert_int_equal(m->findings[0].line, 7);
 	assert_string_equal(m->profile, "linux");
 	assert_int_equal(m->n_config, 4);
 	assert_string_equal(scr_script_config(s, "ts"), "off");

@@ -381,7 +381,7 @@ static void err_metadata_tags(void **state)
 	static const struct err_case cases[] = {
 		{"// @requirment X\n", SCR_ESYNTAX,
 		 "x.pkt:1:4: unknown metadata tag '@requirment' (requirement, targets, xfail, "
-		 "profile, config, family)"},
+		 "finding, profile, config, family)"},
 		{"// @requirement\n", SCR_ESYNTAX,
 		 "x.pkt:1:4: @requirement needs at least one value"},
 		{"  // @targets   \n", SCR_ESYNTAX, "x.pkt:1:6: @targets needs at least one value"},
@@ -409,6 +409,10 @@ static void err_metadata_values(void **state)
 	static const struct err_case cases[] = {
 		{"// @xfail linux\n", SCR_ESYNTAX, "x.pkt:1:11: @xfail linux needs a reason"},
 		{"// @xfail\n", SCR_ESYNTAX, "x.pkt:1:4: @xfail needs a target and a reason"},
+		{"// @finding lwip\n", SCR_ESYNTAX,
+		 "x.pkt:1:4: @finding needs a target and a finding id"},
+		{"// @finding lwip x y\n", SCR_ESYNTAX,
+		 "x.pkt:1:20: @finding takes a target and one id, found 'y' after them"},
 		{"// @profile a b\n", SCR_ESYNTAX,
 		 "x.pkt:1:15: @profile takes one name, found also 'b'"},
 		{"// @profile a\n// @profile b\n", SCR_ESYNTAX,

@@ -22,6 +22,7 @@ static const char example[] =
 	"// @config sack=off ts=off wscale=off\n"
 	"// @targets ref linux lwip\n"
 	"// @xfail lwip does not send challenge ACKs\n"
+	"// @finding lwip lwip-no-challenge-ack\n"
 	"// @profile linux\n"
 	"// @family ipv4|ipv6\n"
 	"--tolerance_usecs=10000\n"
@@ -222,6 +223,11 @@ static void same_script(const struct scr_script *a, const struct scr_script *b)
 	for (i = 0; i < a->meta.n_xfails; i++) {
 		assert_string_equal(a->meta.xfails[i].target, b->meta.xfails[i].target);
 		assert_string_equal(a->meta.xfails[i].reason, b->meta.xfails[i].reason);
+	}
+	assert_int_equal(a->meta.n_findings, b->meta.n_findings);
+	for (i = 0; i < a->meta.n_findings; i++) {
+		assert_string_equal(a->meta.findings[i].target, b->meta.findings[i].target);
+		assert_string_equal(a->meta.findings[i].id, b->meta.findings[i].id);
 	}
 	same_str(a->meta.profile, b->meta.profile);
 	assert_int_equal(a->meta.families, b->meta.families);
