@@ -211,3 +211,9 @@ void ref__enter_time_wait(struct ref_stack *st, struct ref_sock *s, enum ref_rul
 	t->persist = REF_PERSIST_NONE;
 	t->t_2msl = ref__after(now, 2 * st->prof->msl); /* MUST-13 */
 }
+
+void ref__fin_wait_2_arm(const struct ref_stack *st, struct ref_sock *s, uint64_t now)
+{
+	if (s->state == REF_FIN_WAIT_2 && s->user_closed && st->prof->fin_wait_2_timeout)
+		s->tcb.t_2msl = ref__after(now, st->prof->fin_wait_2_timeout);
+}

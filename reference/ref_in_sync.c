@@ -283,8 +283,10 @@ static bool ack_fin_wait_1(struct ref_stack *st, struct ref_sock *s, struct ref_
 {
 	if (!ack_common(st, s, in))
 		return false;
-	if (fin_acked(&s->tcb))
+	if (fin_acked(&s->tcb)) {
 		ref__set_state(st, s, REF_FIN_WAIT_2, REF_R_FIN_WAIT_1_FIN_ACKED);
+		ref__fin_wait_2_arm(st, s, in->now);
+	}
 	return true;
 }
 

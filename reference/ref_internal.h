@@ -358,6 +358,9 @@ void ref__listener_stop(struct ref_stack *st, struct ref_sock *l, uint64_t now);
 /* Enter TIME-WAIT: other timers off, 2 MSL timer on. */
 void ref__enter_time_wait(struct ref_stack *st, struct ref_sock *s, enum ref_rule rule,
 			  uint64_t now);
+/* An orphaned connection in FIN-WAIT-2 waits at most the profile's
+ * fin_wait_2_timeout (0: forever, as the RFC has it). */
+void ref__fin_wait_2_arm(const struct ref_stack *st, struct ref_sock *s, uint64_t now);
 /* Sequence number of the first byte in the send ring. */
 uint32_t ref__snd_data_seq(const struct ref_tcb *t);
 bool ref__syn_acked(const struct ref_tcb *t);

@@ -85,7 +85,7 @@ struct ref_profile {
 	uint64_t msl;             /* §3.4.2: 2 min; TIME-WAIT lasts 2*MSL (MUST-13) */
 	bool rst_on_close_unread; /* SHLD-3: close() with unread data sends RST */
 	bool rst_on_data_after_close; /* SHLD-3: data after close() draws RST (MAY-1) */
-	uint64_t fin_wait_2_timeout; /* 0 = none (the RFC has none) */
+	uint64_t fin_wait_2_timeout; /* orphans in FIN-WAIT-2; 0 = none (the RFC has none) */
 
 	/* ---- keep-alive, §3.8.4 ---- */
 	bool keepalive;           /* MUST-25: off */

@@ -231,6 +231,9 @@
 	  "MUST-23): the connection is closed, ETIMEDOUT")                                        \
 	X(TIME_WAIT_EXPIRED, "3.10.8-time-wait-timeout", "§3.10.8", "MUST-13",                    \
 	  "TIME-WAIT lasted 2 MSL: the TCB is deleted")                                           \
+	X(FIN_WAIT_2_TIMEOUT, "impl-fin-wait-2-timeout", "", NULL,                                \
+	  "a closed (orphaned) connection waited in FIN-WAIT-2 for the profile's timeout: "       \
+	  "deleted (not in the RFC; off in the rfc profile)")                                      \
 	/* ---- ICMP, §3.9.2.2 ---- */                                                            \
 	X(ICMP_SOURCE_QUENCH, "3.9.2.2-source-quench", "§3.9.2.2", "MUST-55",                     \
 	  "ICMP Source Quench is discarded silently")                                             \

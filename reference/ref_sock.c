@@ -509,6 +509,7 @@ int ref_close(struct ref_stack *st, int fd, uint64_t now)
 	else {
 		s->shut_rd = true; /* MAY-1: a half-duplex close */
 		close_send(st, s, now);
+		ref__fin_wait_2_arm(st, s, now);
 	}
 	return 0;
 }

@@ -282,7 +282,8 @@ static void fire_2msl(struct ref_stack *st, struct ref_sock *s, uint64_t now)
 {
 	(void)now;
 	s->tcb.t_2msl = REF_NO_TIMER;
-	ref__conn_closed(st, s, REF_R_TIME_WAIT_EXPIRED);
+	ref__conn_closed(st, s, s->state == REF_FIN_WAIT_2 ? REF_R_FIN_WAIT_2_TIMEOUT
+							   : REF_R_TIME_WAIT_EXPIRED);
 }
 
 /* ---- dispatch -------------------------------------------------------------------------- */

@@ -9,6 +9,14 @@
 
 static void rfc1337(struct ref_stack_config *c) { c->profile.rst_in_time_wait_closes = false; }
 
+static void fw2_timeout(struct ref_stack_config *c) { c->profile.fin_wait_2_timeout = 60000000; }
+
+static int setup_fw2_timeout(void **state)
+{
+	*state = fx_new_cfg(SEG_IPV4, fw2_timeout);
+	return 0;
+}
+
 static int setup_rfc1337(void **state)
 {
 	*state = fx_new_cfg(SEG_IPV4, rfc1337);
@@ -162,6 +170,32 @@ static void test_fin_wait_2_lasts_without_timeout(void **state)
 	fx_advance(fx, 3600 * FX_SEC);
 	fx_expect_none(fx);
 	assert_int_equal(fx_state(fx), REF_FIN_WAIT_2);
+}
+
+static void test_fin_wait_2_orphan_timeout_from_profile(void **state)
+{
+	struct fx *fx = *state;
+
+	fx_fin_wait_2(fx);
+	assert_int_equal(ref_stack_next_deadline(fx->st), UINT64_MAX); /* not orphaned yet */
+	assert_int_equal(ref_close(fx->st, fx->fd, fx->now), 0);
+	fx_advance(fx, 60 * FX_SEC);
+	assert_int_equal(fx_state(fx), REF_CLOSED);
+	assert_int_equal(ref_stack_last_rule(fx->st), REF_R_FIN_WAIT_2_TIMEOUT);
+	fx_collect(fx);
+	fx_expect_none(fx);
+}
+
+static void test_close_wait_second_fin_at_rcv_nxt_remains(void **state)
+{
+	struct fx *fx = *state;
+	const struct fx_out *o;
+
+	fx_close_wait(fx);
+	fx_in_data(fx, SEG_ACK | SEG_FIN, fx_p(fx, 2), fx_s(fx, 1), 0); /* a bogus second FIN */
+	o = fx_expect(fx, SEG_ACK, fx_s(fx, 1), fx_p(fx, 2), 0);
+	assert_int_equal(o->rule, REF_R_FIN_REMAIN);
+	assert_int_equal(fx_state(fx), REF_CLOSE_WAIT);
 }
 
 /* ---- CLOSE-WAIT ---------------------------------------------------------------------------- */
@@ -570,6 +604,8 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test_setup_teardown(test_fin_wait_2_fin_enters_time_wait_must_13, fx_setup, fx_teardown),
 	cmocka_unit_test_setup_teardown(test_fin_wait_2_receives_data_half_close, fx_setup, fx_teardown),
 	cmocka_unit_test_setup_teardown(test_fin_wait_2_lasts_without_timeout, fx_setup, fx_teardown),
+	cmocka_unit_test_setup_teardown(test_fin_wait_2_orphan_timeout_from_profile, setup_fw2_timeout, fx_teardown),
+	cmocka_unit_test_setup_teardown(test_close_wait_second_fin_at_rcv_nxt_remains, fx_setup, fx_teardown),
 	cmocka_unit_test_setup_teardown(test_close_wait_read_returns_end_of_data_must_12, fx_setup, fx_teardown),
 	cmocka_unit_test_setup_teardown(test_close_wait_can_still_send, fx_setup, fx_teardown),
 	cmocka_unit_test_setup_teardown(test_close_wait_text_after_fin_ignored, fx_setup, fx_teardown),

@@ -577,6 +577,53 @@ static void test_established_text_survives_wraparound(void **state)
 	assert_true(fx_conn(fx)->tcb.rcv_nxt < 100);
 }
 
+static void test_established_mss_option_only_on_syn_must_65(void **state)
+{
+	struct fx *fx = *state;
+	unsigned i;
+
+	fx_established_active(fx);
+	assert_int_equal(fx_out_mss(&fx->out[0]), 1460); /* the SYN carries it */
+	fx_in_data(fx, SEG_ACK | SEG_PSH, fx_p(fx, 1), fx_s(fx, 1), 10);
+	assert_int_equal(fx_write(fx, 3000), 3000);
+	fx_advance(fx, 2 * FX_SEC);
+	assert_int_equal(ref_shutdown(fx->st, fx->fd, REF_SHUT_WR, fx->now), 0);
+	fx_collect(fx);
+	for (i = 1; i < fx->nout; i++) {
+		assert_int_equal(fx->out[i].seg.flags & SEG_SYN, 0);
+		assert_int_equal(fx->out[i].seg.opts.len, 0);
+	}
+	assert_true(fx->nout > 4);
+}
+
+static void test_established_options_on_any_segment_must_5(void **state)
+{
+	struct fx *fx = *state;
+	struct seg g;
+	static const uint8_t opts[] = {1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 2, 4, 0, 100};
+
+	fx_established(fx);
+	g = fx_seg(fx, SEG_ACK | SEG_PSH, fx_p(fx, 1), fx_s(fx, 1));
+	fx_opt_raw(&g, opts, sizeof(opts)); /* timestamps and a stray MSS on a data segment */
+	fx_payload(&g, "hello", 5);
+	fx_in(fx, &g);
+	assert_int_equal(fx_conn(fx)->tcb.rcvq.len, 5);
+	assert_int_equal(fx_conn(fx)->tcb.peer_mss, 1460); /* MSS counts on a SYN only */
+}
+
+static void test_established_fin_with_text_acked_together(void **state)
+{
+	struct fx *fx = *state;
+	char buf[16];
+
+	fx_established(fx);
+	fx_in_data(fx, SEG_ACK | SEG_PSH | SEG_FIN, fx_p(fx, 1), fx_s(fx, 1), 8);
+	fx_expect(fx, SEG_ACK, fx_s(fx, 1), fx_p(fx, 10), 0);
+	fx_expect_none(fx);
+	assert_int_equal(fx_read(fx, buf, sizeof(buf), 0), 8);
+	assert_int_equal(fx_read(fx, buf, sizeof(buf), 0), 0);
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test_setup_teardown(test_established_zero_length_in_window_accepted, fx_setup, fx_teardown),
 	cmocka_unit_test_setup_teardown(test_established_zero_length_outside_window_draws_ack, fx_setup, fx_teardown),
@@ -614,6 +661,9 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test_setup_teardown(test_established_small_write_sent_at_once_must_60, fx_setup, fx_teardown),
 	cmocka_unit_test_setup_teardown(test_established_text_delivered_in_order, fx_setup, fx_teardown),
 	cmocka_unit_test_setup_teardown(test_established_text_survives_wraparound, fx_setup, fx_teardown),
+	cmocka_unit_test_setup_teardown(test_established_mss_option_only_on_syn_must_65, fx_setup, fx_teardown),
+	cmocka_unit_test_setup_teardown(test_established_options_on_any_segment_must_5, fx_setup, fx_teardown),
+	cmocka_unit_test_setup_teardown(test_established_fin_with_text_acked_together, fx_setup, fx_teardown),
 };
 
 TC_CMOCKA_MAIN(tests)
