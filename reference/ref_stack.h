@@ -20,6 +20,42 @@
  * Memory is bounded: connections, buffers, the output queue and the event
  * log all have sizes fixed by the configuration and profile. Buffers are
  * allocated when a connection is created, never per segment.
+ *
+ * Choices where the RFCs leave room (the `rfc` profile; see ref_profile.h
+ * for the ones that are switches):
+ *   - Acceptability is Table 6 to the letter: a retransmitted SYN,ACK in
+ *     SYN-RECEIVED (simultaneous open, Appendix A.2) draws an ACK; a segment
+ *     that starts left of the window and ends right of it is unacceptable.
+ *   - Of an in-window segment beyond RCV.NXT, ACK and URG are processed at
+ *     once; its text (and FIN) wait in a bounded out-of-order store.
+ *   - Text and FIN on a SYN are neither acknowledged nor queued: the peer
+ *     sends them again after the handshake (no TCP Fast Open).
+ *   - RFC 5961 challenge ACKs for RST and SYN are on, unthrottled; the ACK
+ *     range check (MAY-12) is off. A RST in SYN-SENT is not checked by SEQ.
+ *   - A valid RST flushes the queues (§3.10.7.4): unread data is lost and
+ *     recv() reports ECONNRESET (EPIPE in CLOSE-WAIT, as Linux). A
+ *     passively opened connection reset before accept() leaves the queue.
+ *   - Sending: strict Nagle (also for the segment before a FIN), urgent
+ *     data bypasses it; sender SWS override after 200 ms; PSH on the
+ *     segment that empties the send queue. On a retransmission timeout one
+ *     segment is sent; the rest follow the ACKs (go-back), bounded by cwnd.
+ *   - Zero window: probe with one new octet after one RTO, backing off to
+ *     the maximum RTO; give up only if the peer is silent for R2. A shrunk
+ *     window: retransmit min(MSS, SND.WND, at least one octet).
+ *   - R2 is a time: from the first send (or last progress) of the segment
+ *     at SND.UNA; the connection closes exactly at R2, without a RST.
+ *   - Receiving: delayed ACK 200 ms, at least every 2*RMSS; immediate ACK
+ *     for out-of-order text, a filled gap, a FIN, a window update
+ *     (min(RCV.BUFF/2, Eff.snd.MSS)). The right edge never moves left.
+ *   - Urgent data, BSD reading of RFC 6093: the octet before the pointer is
+ *     read with MSG_OOB unless SO_OOBINLINE; reads stop at the mark.
+ *   - ICMP: soft errors are kept for the user (REF_TCP_SOFT_ERROR, the error
+ *     of a later timeout, at once with REF_IP_RECVERR); hard errors abort in
+ *     every state; the quoted SEQ must lie in [SND.UNA, SND.NXT) (RFC 5927).
+ *     A packet-too-big below 68 / 1280 or not lowering the PMTU is ignored.
+ *   - Not modelled: IP security/compartment (the check always passes),
+ *     source routes (MUST-51..53), ECN (SHLD-8), TIME-WAIT for the side
+ *     that sends a RST (§3.5.2 "should").
  */
 #ifndef TCPCHECK_REFERENCE_REF_STACK_H
 #define TCPCHECK_REFERENCE_REF_STACK_H
