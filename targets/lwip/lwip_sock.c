@@ -495,6 +495,18 @@ static int64_t sockopt_int(struct lsock *s, const struct tgt_call *c, bool set,
 			ip_reset_option(pcb, bit);
 		return 0;
 	}
+	if (!strcmp(n, "IP_TOS") || !strcmp(n, "IPV6_TCLASS") || !strcmp(n, "IP_TTL") ||
+	    !strcmp(n, "IPV6_UNICAST_HOPS")) {
+		/* The pcb's IP fields (IP_PCB): TOS / traffic class, TTL / hop limit. */
+		u8_t *f = (!strcmp(n, "IP_TOS") || !strcmp(n, "IPV6_TCLASS")) ? &pcb->tos : &pcb->ttl;
+		if (set && (v < 0 || v > 255))
+			return -EINVAL;
+		if (set)
+			*f = (u8_t)v;
+		else
+			res->ival = *f;
+		return 0;
+	}
 	if (s->listening && strcmp(n, "TCP_NODELAY") != 0)
 		return -ENOPROTOOPT;
 	if (!strcmp(n, "TCP_NODELAY")) {
