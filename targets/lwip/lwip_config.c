@@ -9,6 +9,18 @@
 
 #include "targets/lwip/lwip_target.h"
 
+/* Is this build instrumented by AddressSanitizer? */
+#if defined(__SANITIZE_ADDRESS__)
+#define LWIP_TGT_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define LWIP_TGT_ASAN 1
+#endif
+#endif
+#ifndef LWIP_TGT_ASAN
+#define LWIP_TGT_ASAN 0
+#endif
+
 static int parse_bool(const char *v, bool *out)
 {
 	if (!strcmp(v, "on") || !strcmp(v, "1") || !strcmp(v, "true"))
@@ -105,6 +117,13 @@ static int apply(const struct tgt_setting *s, int family, struct lwip_tgt_config
 		return n == 3 ? 0
 			      : skip(why, cap, k, v,
 				     "lwIP 2.1.3's initial window is RFC 3390's (3 segments of 1460)");
+	}
+	if (!strcmp(k, "asan")) {
+		/* A finding only AddressSanitizer can see: `asan=on` makes the
+		 * script SKIP in builds without it. */
+		if (parse_bool(v, &b) != 0)
+			goto bad;
+		return b && !LWIP_TGT_ASAN ? skip(why, cap, k, v, "needs asan") : 0;
 	}
 	if (!strcmp(k, "rto_min")) {
 		/* lwIP 2.1.3 has no minimum RTO: its RTO counts 500 ms ticks from
