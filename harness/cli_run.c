@@ -32,6 +32,9 @@ struct run_cfg {
 	bool verbose;
 	int families;          /* bit 0: IPv4, bit 1: IPv6; 0 = as each script says */
 	int64_t tolerance_us;  /* -1: the script's */
+	double tolerance_pct;  /* -1: the script's */
+	uint64_t max_span_us;  /* real-time targets: longer scripts SKIP "slow"; 0: no limit */
+	bool spans;            /* --spans: print each script's span, run nothing */
 	uint64_t seed;
 	struct scr_define defines[MAX_DEFINES];
 	size_t n_defines;
@@ -65,6 +68,13 @@ static void run_usage(FILE *f)
 		"      --ip-version V        4, 6, both (each family the script allows), or\n"
 		"                            the script's own (default)\n"
 		"      --tolerance-usecs N   timing tolerance (default: the script's, or 4000)\n"
+		"      --tolerance-percent P also a time off by P%% of the interval since the\n"
+		"                            previous event (default: the script's, or 0)\n"
+		"      --max-span S          on real-time targets, report scripts whose\n"
+		"                            scripted span exceeds S seconds as SKIP \"slow\"\n"
+		"                            (default 10; 0: no limit)\n"
+		"      --spans               print each script's span (s) and whether the\n"
+		"                            target runs it, run nothing\n"
 		"  -D NAME=VALUE             define NAME for the scripts (repeatable)\n"
 		"      --seed N              seed for ISNs and ports (default 1)\n"
 		"  -v, --verbose             show the exchange of every script\n"
@@ -79,6 +89,17 @@ static int parse_u64(const char *s, uint64_t *out)
 	errno = 0;
 	*out = strtoull(s, &end, 0);
 	return *s && !*end && errno == 0 ? 0 : -1;
+}
+
+/* A non-negative decimal number ("10", "0.5"). */
+static int parse_seconds(const char *s, double *out)
+{
+	char *end;
+	double v = strtod(s, &end);
+	if (!*s || *end || v < 0 || v > 1e9)
+		return -1;
+	*out = v;
+	return 0;
 }
 
 static int add_define(struct run_cfg *c, char *arg)
@@ -106,7 +127,18 @@ static int parse_family(struct run_cfg *c, const char *v)
 	return 0;
 }
 
-enum { OPT_PCAP = 256, OPT_SHUFFLE, OPT_NO_TIMINGS, OPT_STRICT, OPT_IPV, OPT_TOL, OPT_SEED };
+enum {
+	OPT_PCAP = 256,
+	OPT_SHUFFLE,
+	OPT_NO_TIMINGS,
+	OPT_STRICT,
+	OPT_IPV,
+	OPT_TOL,
+	OPT_SEED,
+	OPT_TOL_PCT,
+	OPT_MAX_SPAN,
+	OPT_SPANS,
+};
 
 static const struct option run_long[] = {
 	{ "target", required_argument, NULL, 't' },
@@ -121,6 +153,9 @@ static const struct option run_long[] = {
 	{ "ip-version", required_argument, NULL, OPT_IPV },
 	{ "tolerance-usecs", required_argument, NULL, OPT_TOL },
 	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "tolerance-percent", required_argument, NULL, OPT_TOL_PCT },
+	{ "max-span", required_argument, NULL, OPT_MAX_SPAN },
+	{ "spans", no_argument, NULL, OPT_SPANS },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -157,6 +192,15 @@ static int parse_one(struct run_cfg *c, int opt, char *arg)
 		c->tolerance_us = (int64_t)n;
 		return 0;
 	case OPT_SEED: return parse_u64(arg, &c->seed);
+	case OPT_TOL_PCT: return parse_seconds(arg, &c->tolerance_pct);
+	case OPT_MAX_SPAN: {
+		double s;
+		if (parse_seconds(arg, &s) != 0)
+			return -1;
+		c->max_span_us = (uint64_t)(s * 1e6 + 0.5);
+		return 0;
+	}
+	case OPT_SPANS: c->spans = true; return 0;
 	case 'D': return add_define(c, arg);
 	case 'v': c->verbose = true; return 0;
 	default: return -1;
@@ -172,6 +216,8 @@ static int parse_args(int argc, char **argv, struct run_cfg *c)
 	c->jobs = 1;
 	c->timings = true;
 	c->tolerance_us = -1;
+	c->tolerance_pct = -1;
+	c->max_span_us = 10000000;
 	c->seed = 1;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "t:p:f:o:j:D:vh", run_long, NULL)) != -1) {
@@ -292,6 +338,21 @@ static void pcap_path(const struct run_cfg *c, const struct job *j, char *buf, s
 		 c->families == 3 ? (j->family == 6 ? ".ipv6" : ".ipv4") : "");
 }
 
+/* Real-time targets run scripts up to --max-span; longer ones are SKIP
+ * "slow" (README: `ctest -L slow` runs them with --max-span 0). */
+static bool too_slow(const struct run_cfg *c, const struct scr_script *s, struct run_result *r)
+{
+	uint64_t span = run_script_span(s);
+	if ((c->target->caps & TGT_CAP_VIRTUAL_TIME) || !c->max_span_us || span <= c->max_span_us)
+		return false;
+	r->verdict = RUN_SKIP;
+	r->span_us = span;
+	snprintf(r->reason, sizeof r->reason,
+		 "slow: the script spans %.1f s, more than --max-span %.1f s on a real-time target",
+		 (double)span / 1e6, (double)c->max_span_us / 1e6);
+	return true;
+}
+
 static void run_job(const struct run_cfg *c, struct job *j)
 {
 	struct scr_script *s = NULL;
@@ -312,6 +373,12 @@ static void run_job(const struct run_cfg *c, struct job *j)
 	o.family = j->family;
 	o.strict_segments = c->strict;
 	o.tolerance_us = c->tolerance_us;
+	o.tolerance_pct = c->tolerance_pct;
+	j->out.res.family = j->family ? j->family : 4;
+	if (too_slow(c, s, &j->out.res)) {
+		scr_script_free(s);
+		return;
+	}
 	o.seed = c->seed;
 	if (c->pcap_dir) {
 		char p[4096];
@@ -495,6 +562,42 @@ static void report_input_errors(const struct job *jobs, size_t n, bool *any)
 		}
 }
 
+/* Whether the script names the target (@targets), or names none. */
+static bool for_target(const struct scr_script *s, const char *name)
+{
+	size_t i;
+	for (i = 0; i < s->meta.n_targets; i++)
+		if (run_names_target(s->meta.targets[i], name))
+			return true;
+	return s->meta.n_targets == 0;
+}
+
+/* --spans: "PATH SPAN_SECONDS yes|no" per script, for the build's test
+ * registration (specs/CMakeLists.txt labels long ones `slow`). */
+static int print_spans(const struct run_cfg *c, int argc, char **argv)
+{
+	struct path_list paths = { 0 };
+	size_t i;
+	int rc = CLI_OK;
+	if (collect_paths(argc, argv, &paths) != 0)
+		return CLI_USAGE;
+	for (i = 0; i < paths.n; i++) {
+		struct scr_script *s = NULL;
+		struct scr_diag d;
+		if (cli_load_script(paths.v[i], 0, c->defines, c->n_defines, &s, &d) != 0) {
+			fprintf(stderr, "%s\n", d.msg);
+			rc = CLI_USAGE;
+		} else {
+			printf("%s %.3f %s\n", paths.v[i], (double)run_script_span(s) / 1e6,
+			       for_target(s, c->target->name) ? "yes" : "no");
+		}
+		scr_script_free(s);
+		free(paths.v[i]);
+	}
+	free(paths.v);
+	return rc;
+}
+
 int cli_run(int argc, char **argv)
 {
 	struct run_cfg c;
@@ -510,6 +613,8 @@ int cli_run(int argc, char **argv)
 		run_usage(rc > 0 ? stdout : stderr);
 		return rc > 0 ? CLI_OK : CLI_USAGE;
 	}
+	if (c.spans)
+		return print_spans(&c, argc - optind, argv + optind);
 	if (c.target->available(why, sizeof why) != 0) {
 		fprintf(stderr, "tcpcheck run: target %s cannot run here: %s\n", c.target->name,
 			why);

@@ -26,6 +26,14 @@ void run_result_free(struct run_result *r)
 	memset(r, 0, sizeof *r);
 }
 
+bool run_names_target(const char *listed, const char *target)
+{
+	if (strcmp(listed, target) == 0)
+		return true;
+	/* linux-raw is the kernel stack of `linux` behind another injector */
+	return strcmp(listed, "linux") == 0 && strncmp(target, "linux-", 6) == 0;
+}
+
 /* ---- recording ---------------------------------------------------------- */
 
 static void copy_str(char *dst, size_t cap, const char *src)
@@ -208,6 +216,17 @@ void run_advance(struct runner *rn, uint64_t to_us)
 	}
 }
 
+void run_wait_once(struct runner *rn, uint64_t to_us)
+{
+	run_collect(rn);
+	run_poll_pending(rn);
+	if (rn->stop || rn->q_len > 0 || watchdog(rn, run_now(rn)))
+		return;
+	rn->t->ops->advance(rn->t, to_us);
+	run_collect(rn);
+	run_poll_pending(rn);
+}
+
 /* ---- event times ------------------------------------------------------------ */
 
 /* The window [lo, hi] an event must happen in; `any` for `*`. */
@@ -377,10 +396,10 @@ static const char *precheck(struct runner *rn, char *buf, size_t cap)
 	size_t i;
 	bool named = s->meta.n_targets == 0 && s->meta.n_findings == 0;
 	for (i = 0; i < s->meta.n_targets; i++)
-		named |= strcmp(s->meta.targets[i], ops->name) == 0;
+		named |= run_names_target(s->meta.targets[i], ops->name);
 	/* A finding's reproducer runs on the target whose bug it shows. */
 	for (i = 0; i < s->meta.n_findings; i++)
-		named |= strcmp(s->meta.findings[i].target, ops->name) == 0;
+		named |= run_names_target(s->meta.findings[i].target, ops->name);
 	if (!named && s->meta.n_findings > 0) {
 		snprintf(buf, cap, "finding of %s (@finding %s)", s->meta.findings[0].target,
 			 s->meta.findings[0].id);
@@ -421,7 +440,7 @@ static const char *xfail_reason(const struct runner *rn)
 {
 	size_t i;
 	for (i = 0; i < rn->s->meta.n_xfails; i++)
-		if (strcmp(rn->s->meta.xfails[i].target, rn->o->target->name) == 0)
+		if (run_names_target(rn->s->meta.xfails[i].target, rn->o->target->name))
 			return rn->s->meta.xfails[i].reason;
 	return NULL;
 }
@@ -530,6 +549,14 @@ static int64_t script_tolerance(const struct runner *rn)
 	if (rn->o->tolerance_us >= 0 && !(rn->o->tolerance_us == 0 && v))
 		return rn->o->tolerance_us ? rn->o->tolerance_us : RUN_DEFAULT_TOLERANCE_US;
 	return v ? strtoll(v, NULL, 10) : RUN_DEFAULT_TOLERANCE_US;
+}
+
+static double script_tolerance_pct(const struct runner *rn)
+{
+	const char *v = scr_script_option(rn->s, "tolerance_percent");
+	if (rn->o->tolerance_pct >= 0 && !(rn->o->tolerance_pct == 0 && v))
+		return rn->o->tolerance_pct;
+	return v ? strtod(v, NULL) : 0;
 }
 
 static int open_target(struct runner *rn, int family)
@@ -642,6 +669,7 @@ int run_script(const struct scr_script *s, const struct run_opts *o, struct run_
 	family = script_family(rn);
 	out->family = family;
 	rn->tol = script_tolerance(rn);
+	rn->tol_pct = script_tolerance_pct(rn);
 	setup_conn(rn, family);
 	if (precheck(rn, rn->skip_reason, sizeof rn->skip_reason) == NULL) {
 		if (open_target(rn, family) == 0) {

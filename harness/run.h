@@ -107,6 +107,10 @@ struct run_opts {
 	bool strict_segments;        /* no combining of outbound segments */
 	int64_t tolerance_us;        /* -1 = the script's --tolerance_usecs, else
 	                              * packetdrill's default (4 ms) */
+	double tolerance_pct;        /* packetdrill's --tolerance_percent: a time
+	                              * may also be off by this share of the
+	                              * interval since the previous event;
+	                              * < 0 = the script's, else 0 */
 	uint64_t seed;               /* ISNs, ports */
 	uint64_t watchdog_us;        /* limit on the script's clock; 0 = 1 hour */
 	struct cap_file *pcap;       /* both directions written here, or NULL */
@@ -119,6 +123,17 @@ struct run_opts {
  * run_result_free). Returns 0 when a verdict was reached (any verdict,
  * RUN_ERROR included), or -ENOMEM. */
 int run_script(const struct scr_script *s, const struct run_opts *o, struct run_result *out);
+
+/* Does a target named in a script (@targets, @xfail, @finding) stand for
+ * `target`? Its own name does; `linux` also stands for `linux-raw`, the
+ * same kernel stack reached another way. */
+bool run_names_target(const char *listed, const char *target);
+
+/* The script's scripted span in microseconds: the latest instant its
+ * timeline names (relative times added up, windows at their end, `> none
+ * for T` and blocking calls at their end). Real-time targets skip scripts
+ * longer than `tcpcheck run --max-span` as "slow". */
+uint64_t run_script_span(const struct scr_script *s);
 
 /* Free what a result owns and zero it; NULL is a no-op. */
 void run_result_free(struct run_result *r);

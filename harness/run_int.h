@@ -64,6 +64,7 @@ struct runner {
 	struct run_result *r;
 	struct run_conn c;
 	int64_t tol;           /* timing tolerance, us */
+	double tol_pct;        /* and as a share of the interval, percent */
 	int64_t last_us;       /* actual time of the previous event */
 	int fds[RUN_MAX_FDS];  /* script fd -> target fd, -1 if none */
 	struct run_out *queue; /* RUN_MAX_QUEUE slots, a ring */
@@ -102,6 +103,10 @@ uint64_t run_now(struct runner *rn);
 /* Move the target's clock to `to_us`, collecting what it sends on the way
  * and completing a pending call when it can. */
 void run_advance(struct runner *rn, uint64_t to_us);
+
+/* Real time: wait until `to_us` or until the target has something (a
+ * packet, a completed call), whichever is first; collect it. */
+void run_wait_once(struct runner *rn, uint64_t to_us);
 
 /* Collect what the target has sent so far into the queue. */
 void run_collect(struct runner *rn);

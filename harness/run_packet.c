@@ -287,9 +287,15 @@ static const struct run_out *queue_peek(const struct runner *rn)
 /* Wait until the stack has sent something, or until `deadline`. */
 static void wait_for_packet(struct runner *rn, int64_t deadline)
 {
+	bool real = !(rn->t->ops->caps & TGT_CAP_VIRTUAL_TIME);
 	while (rn->q_len == 0 && !rn->stop && (int64_t)run_now(rn) < deadline) {
-		uint64_t next = rn->t->ops->next_deadline(rn->t);
-		uint64_t to = next < (uint64_t)deadline ? next : (uint64_t)deadline;
+		uint64_t next, to;
+		if (real) { /* return as soon as the packet is there */
+			run_wait_once(rn, (uint64_t)deadline);
+			continue;
+		}
+		next = rn->t->ops->next_deadline(rn->t);
+		to = next < (uint64_t)deadline ? next : (uint64_t)deadline;
 		run_advance(rn, to > run_now(rn) ? to : (uint64_t)deadline);
 	}
 }
@@ -430,6 +436,12 @@ static void check_time(struct match_ctx *m, int64_t when, int64_t lo, int64_t hi
 {
 	char a[64], b[64];
 	int64_t tol = m->rn->tol;
+	if (m->rn->tol_pct > 0 && hi > m->rn->last_us) {
+		/* packetdrill's --tolerance_percent: a share of the interval */
+		int64_t pct = (int64_t)((double)(hi - m->rn->last_us) * m->rn->tol_pct / 100.0);
+		if (pct > tol)
+			tol = pct;
+	}
 	if (when >= lo - tol && when <= hi + tol)
 		return;
 	if (lo == hi)
