@@ -146,8 +146,8 @@ void ref__listen_arrives(struct ref_stack *st, struct ref_sock *l, struct ref_in
 		return;
 	c->tcb.passive = true; /* MUST-11 */
 	ref__syn_learn(st, c, in);
-	c->state = REF_SYN_RECEIVED;
-	ref__event(st, REF_EV_STATE, REF_R_LISTEN_SYN_ACK, c, 0);
+	c->state = REF_LISTEN; /* the record leaves LISTEN for SYN-RECEIVED */
+	ref__set_state(st, c, REF_SYN_RECEIVED, REF_R_LISTEN_SYN_ACK);
 	ref__send_syn(st, c, true, REF_R_LISTEN_SYN_ACK, in->now);
 }
 

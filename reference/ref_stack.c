@@ -125,8 +125,9 @@ size_t ref_stack_output_pending(const struct ref_stack *st) { return st->out_len
 
 /* ---- events ------------------------------------------------------------------- */
 
-void ref__event(struct ref_stack *st, enum ref_event_kind kind, enum ref_rule rule,
-		const struct ref_sock *s, int err)
+/* Append an event (the oldest is lost when the log is full) and show it
+ * to the trace hook. */
+static void log_event(struct ref_stack *st, const struct ref_event *src)
 {
 	unsigned cap = st->cfg.event_log_len;
 	struct ref_event *ev;
@@ -138,15 +139,24 @@ void ref__event(struct ref_stack *st, enum ref_event_kind kind, enum ref_rule ru
 	}
 	ev = &st->evq[(st->ev_head + st->ev_len) % cap];
 	st->ev_len++;
-	ev->time = st->now;
-	ev->kind = kind;
-	ev->rule = rule;
-	ev->fd = s ? s->fd : -1;
-	ev->from = ev->to = s ? s->state : REF_CLOSED;
-	ev->err = err;
-	st->last_rule = rule;
+	*ev = *src;
+	st->last_rule = src->rule;
 	if (st->cfg.trace)
 		st->cfg.trace(st->cfg.trace_ctx, ev);
+}
+
+void ref__event(struct ref_stack *st, enum ref_event_kind kind, enum ref_rule rule,
+		const struct ref_sock *s, int err)
+{
+	struct ref_event ev;
+
+	ev.time = st->now;
+	ev.kind = kind;
+	ev.rule = rule;
+	ev.fd = s ? s->fd : -1;
+	ev.from = ev.to = s ? s->state : REF_CLOSED;
+	ev.err = err;
+	log_event(st, &ev);
 }
 
 void ref__drop(struct ref_stack *st, const struct ref_sock *s, enum ref_rule rule)
@@ -158,14 +168,19 @@ void ref__drop(struct ref_stack *st, const struct ref_sock *s, enum ref_rule rul
 void ref__set_state(struct ref_stack *st, struct ref_sock *s, enum ref_state to,
 		    enum ref_rule rule)
 {
-	enum ref_state from = s->state;
-	unsigned cap = st->cfg.event_log_len;
+	struct ref_event ev;
 
-	if (from == to)
+	if (s->state == to)
 		return;
+	ev.time = st->now;
+	ev.kind = REF_EV_STATE;
+	ev.rule = rule;
+	ev.fd = s->fd;
+	ev.from = s->state;
+	ev.to = to;
+	ev.err = 0;
 	s->state = to;
-	ref__event(st, REF_EV_STATE, rule, s, 0);
-	st->evq[(st->ev_head + st->ev_len - 1) % cap].from = from;
+	log_event(st, &ev);
 }
 
 int ref_stack_pop_event(struct ref_stack *st, struct ref_event *ev)

@@ -173,8 +173,12 @@ static unsigned traced;
 static void count_trace(void *ctx, const struct ref_event *ev)
 {
 	(void)ctx;
-	if (ev->kind == REF_EV_STATE)
-		traced++;
+	if (ev->kind != REF_EV_STATE)
+		return;
+	traced++;
+	assert_int_not_equal(ev->from, ev->to); /* the hook sees the whole transition */
+	if (ev->to == REF_SYN_RECEIVED)
+		assert_int_equal(ev->from, REF_LISTEN);
 }
 
 static void with_trace(struct ref_stack_config *c) { c->trace = count_trace; }
