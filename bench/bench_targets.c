@@ -22,7 +22,7 @@
 #include "targets/target.h"
 
 #define BENCH_SECONDS 3.0
-#define MAX_SCRIPTS 4096
+#define MAX_SCRIPTS   4096
 
 struct job {
 	struct scr_script *s;
@@ -137,7 +137,8 @@ static void bench(const char *name)
 	printf("%s_runs=%zu\n%s_rounds=%zu\n%s_not_passing=%zu\n", name, n, name, rounds, name,
 	       bad);
 	printf("%s_scripts_per_sec=%.0f\n%s_usec_per_script=%.1f\n", name,
-	       (double)(rounds * n) / el, name, el * 1e6 / (double)(rounds * n > 0 ? rounds * n : 1));
+	       (double)(rounds * n) / el, name,
+	       el * 1e6 / (double)(rounds * n > 0 ? rounds * n : 1));
 	for (i = 0; i < n; i++)
 		scr_script_free(jobs[i].s);
 }

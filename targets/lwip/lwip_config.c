@@ -88,16 +88,18 @@ static int apply(const struct tgt_setting *s, int family, struct lwip_tgt_config
 	if (!strcmp(k, "rcvbuf")) {
 		if (parse_uint(v, 1ul << 30, &n) != 0)
 			goto bad;
-		return n == TCP_WND ? 0
-				    : skip(why, cap, k, v,
-					   "lwIP's receive window is TCP_WND = 65535 (compile time)");
+		return n == TCP_WND
+			       ? 0
+			       : skip(why, cap, k, v,
+				      "lwIP's receive window is TCP_WND = 65535 (compile time)");
 	}
 	if (!strcmp(k, "sndbuf")) {
 		if (parse_uint(v, 1ul << 30, &n) != 0)
 			goto bad;
-		return n == TCP_SND_BUF ? 0
-					: skip(why, cap, k, v,
-					       "lwIP's send buffer is TCP_SND_BUF = 65535 (compile time)");
+		return n == TCP_SND_BUF
+			       ? 0
+			       : skip(why, cap, k, v,
+				      "lwIP's send buffer is TCP_SND_BUF = 65535 (compile time)");
 	}
 	if (!strcmp(k, "nodelay")) {
 		if (parse_bool(v, &b) != 0)
@@ -116,7 +118,8 @@ static int apply(const struct tgt_setting *s, int family, struct lwip_tgt_config
 		/* RFC 3390: min(4 * MSS, max(2 * MSS, 4380)) = 3 segments of 1460. */
 		return n == 3 ? 0
 			      : skip(why, cap, k, v,
-				     "lwIP 2.1.3's initial window is RFC 3390's (3 segments of 1460)");
+				     "lwIP 2.1.3's initial window is RFC 3390's (3 segments of "
+				     "1460)");
 	}
 	if (!strcmp(k, "asan")) {
 		/* A finding only AddressSanitizer can see: `asan=on` makes the
@@ -142,7 +145,7 @@ bad:
 int lwip_tgt_config(const struct tgt_config *cfg, struct lwip_tgt_config *out, char *why,
 		    size_t cap)
 {
-	struct lwip_tgt_config c = { .mtu = 1500, .nodelay = false };
+	struct lwip_tgt_config c = {.mtu = 1500, .nodelay = false};
 	size_t i;
 	if (cfg->v4_mapped) {
 		snprintf(why, cap, "IPv4-mapped IPv6 sockets are not modelled by the lwip target");

@@ -18,28 +18,28 @@ struct lws {
 	ip_addr_t local_ip;
 	ip_addr_t remote_ip;
 	uint64_t rand_state;
-	bool failed;            /* an lwIP assertion fired */
+	bool failed; /* an lwIP assertion fired */
 	char failure[384];
-	jmp_buf *guard;         /* where an assertion unwinds to, or NULL */
+	jmp_buf *guard; /* where an assertion unwinds to, or NULL */
 };
 
 extern struct lws lws_g;
 
 /* Run `expr` (which enters lwIP) under the assertion guard: evaluates to
  * -ENOTRECOVERABLE if lwIP asserted (now or before). */
-#define LWS_GUARDED(rc, expr)                                  \
-	do {                                                   \
-		jmp_buf jb_;                                   \
-		if (lws_g.failed) {                            \
-			(rc) = -ENOTRECOVERABLE;               \
-			break;                                 \
-		}                                              \
-		lws_g.guard = &jb_;                            \
-		if (setjmp(jb_) == 0)                          \
-			(rc) = (expr);                         \
-		else                                           \
-			(rc) = -ENOTRECOVERABLE;               \
-		lws_g.guard = NULL;                            \
+#define LWS_GUARDED(rc, expr)                    \
+	do {                                     \
+		jmp_buf jb_;                     \
+		if (lws_g.failed) {              \
+			(rc) = -ENOTRECOVERABLE; \
+			break;                   \
+		}                                \
+		lws_g.guard = &jb_;              \
+		if (setjmp(jb_) == 0)            \
+			(rc) = (expr);           \
+		else                             \
+			(rc) = -ENOTRECOVERABLE; \
+		lws_g.guard = NULL;              \
 	} while (0)
 
 /* lwip_sock.c: the verbs, unguarded (lwip_stack.c guards them). */

@@ -34,11 +34,10 @@ static void put_packets(struct wire_out *w)
 		n++;
 	}
 	if (!w->oom)
-		memcpy(w->p + at, &(uint32_t){ (uint32_t)n }, 4);
+		memcpy(w->p + at, &(uint32_t){(uint32_t)n}, 4);
 }
 
-static void put_result(struct wire_out *w, const struct tgt_result *res,
-		       const struct tgt_call *c)
+static void put_result(struct wire_out *w, const struct tgt_result *res, const struct tgt_call *c)
 {
 	size_t i;
 	wire_put_u64(w, (uint64_t)res->ret);
@@ -78,9 +77,15 @@ static void serve_one(struct wire_in *r, struct wire_out *w)
 	bool with_result = false;
 	memset(&res, 0, sizeof res);
 	switch (op) {
-	case WIRE_OPEN: rc = op_open(r); break;
-	case WIRE_INJECT: rc = lws_inject(r->p + r->off, r->len - r->off); break;
-	case WIRE_ADVANCE: rc = lws_advance(wire_get_u64(r)); break;
+	case WIRE_OPEN:
+		rc = op_open(r);
+		break;
+	case WIRE_INJECT:
+		rc = lws_inject(r->p + r->off, r->len - r->off);
+		break;
+	case WIRE_ADVANCE:
+		rc = lws_advance(wire_get_u64(r));
+		break;
 	case WIRE_CALL:
 		wire_get_call(r, &pending_call, pending_strs, pending_pfds);
 		rc = r->bad ? -EPROTO : lws_call(&pending_call, &res);
@@ -95,7 +100,8 @@ static void serve_one(struct wire_in *r, struct wire_out *w)
 		rc = lws_state(lp, rp, name, sizeof name);
 		break;
 	}
-	default: break;
+	default:
+		break;
 	}
 	wire_reset(w);
 	wire_put_u32(w, (uint32_t)rc);
@@ -111,12 +117,12 @@ static void serve_one(struct wire_in *r, struct wire_out *w)
 
 static void serve(int fd)
 {
-	struct wire_out in = { 0 }, out = { 0 };
+	struct wire_out in = {0}, out = {0};
 	for (;;) {
 		struct wire_in r;
 		if (wire_recv(fd, &in) != 0)
 			break;
-		r = (struct wire_in){ .p = in.p, .len = in.len };
+		r = (struct wire_in){.p = in.p, .len = in.len};
 		serve_one(&r, &out);
 		if (wire_send(fd, &out) != 0)
 			break;
@@ -139,7 +145,7 @@ static void close_fds_except(int keep)
 static int send_fd(int sock, int fd)
 {
 	char byte = 'f';
-	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
 	union {
 		struct cmsghdr h;
 		char buf[CMSG_SPACE(sizeof(int))];
@@ -163,7 +169,7 @@ static int send_fd(int sock, int fd)
 static int recv_fd(int sock, int *fd)
 {
 	char byte;
-	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
 	union {
 		struct cmsghdr h;
 		char buf[CMSG_SPACE(sizeof(int))];

@@ -16,27 +16,27 @@
 
 #include "targets/lwip/lwip_int.h"
 
-#define FD_BASE 3       /* descriptors start where a process's would */
-#define MAX_SOCKS 64
-#define ACCEPT_Q 64
-#define RBUF_CAP (1u << 20) /* the most one recv() returns */
+#define FD_BASE		 3 /* descriptors start where a process's would */
+#define MAX_SOCKS	 64
+#define ACCEPT_Q	 64
+#define RBUF_CAP	 (1u << 20) /* the most one recv() returns */
 #define MSG_DONTWAIT_BIT 0x40
 
 struct lsock {
 	bool used;
-	bool hidden;         /* a connection waiting in an accept queue */
+	bool hidden; /* a connection waiting in an accept queue */
 	bool listening;
 	bool nonblock;
-	bool connecting;     /* connect() sent the SYN */
-	bool connected;      /* reached ESTABLISHED at some point */
-	bool fin;            /* the peer's FIN arrived */
+	bool connecting; /* connect() sent the SYN */
+	bool connected;	 /* reached ESTABLISHED at some point */
+	bool fin;	 /* the peer's FIN arrived */
 	bool rd_shut, wr_shut;
-	bool reset;          /* ended by a RST */
+	bool reset; /* ended by a RST */
 	bool nodelay;
 	bool linger_on;
 	int linger;
-	int err;             /* pending SO_ERROR, errno */
-	int fatal;           /* the error reads and writes report, errno */
+	int err;	     /* pending SO_ERROR, errno */
+	int fatal;	     /* the error reads and writes report, errno */
 	struct tcp_pcb *pcb; /* NULL once lwIP freed it (err callback) */
 	struct pbuf *rq;     /* received, not read yet */
 	int aq[ACCEPT_Q];    /* listen: indexes of connections to accept */
@@ -49,7 +49,7 @@ static struct lsock socks[MAX_SOCKS];
 static struct {
 	bool active;
 	struct tgt_call call;
-	uint8_t *data;      /* send: a copy of the bytes */
+	uint8_t *data; /* send: a copy of the bytes */
 	size_t sent;
 	char flags[64];
 } pend;
@@ -233,24 +233,42 @@ static int64_t verb_socket(const struct tgt_call *c)
 static int64_t lwip_errno(err_t e)
 {
 	switch (e) {
-	case ERR_OK: return 0;
-	case ERR_MEM: return -ENOMEM;
-	case ERR_BUF: return -ENOBUFS;
-	case ERR_TIMEOUT: return -ETIMEDOUT;
-	case ERR_RTE: return -EHOSTUNREACH;
-	case ERR_INPROGRESS: return -EINPROGRESS;
-	case ERR_VAL: return -EINVAL;
-	case ERR_WOULDBLOCK: return -EAGAIN;
-	case ERR_USE: return -EADDRINUSE;
-	case ERR_ALREADY: return -EALREADY;
-	case ERR_ISCONN: return -EISCONN;
-	case ERR_CONN: return -ENOTCONN;
-	case ERR_IF: return -ENETDOWN;
-	case ERR_ABRT: return -ECONNABORTED;
-	case ERR_RST: return -ECONNRESET;
-	case ERR_CLSD: return -ENOTCONN;
-	case ERR_ARG: return -EINVAL;
-	default: return -EIO;
+	case ERR_OK:
+		return 0;
+	case ERR_MEM:
+		return -ENOMEM;
+	case ERR_BUF:
+		return -ENOBUFS;
+	case ERR_TIMEOUT:
+		return -ETIMEDOUT;
+	case ERR_RTE:
+		return -EHOSTUNREACH;
+	case ERR_INPROGRESS:
+		return -EINPROGRESS;
+	case ERR_VAL:
+		return -EINVAL;
+	case ERR_WOULDBLOCK:
+		return -EAGAIN;
+	case ERR_USE:
+		return -EADDRINUSE;
+	case ERR_ALREADY:
+		return -EALREADY;
+	case ERR_ISCONN:
+		return -EISCONN;
+	case ERR_CONN:
+		return -ENOTCONN;
+	case ERR_IF:
+		return -ENETDOWN;
+	case ERR_ABRT:
+		return -ECONNABORTED;
+	case ERR_RST:
+		return -ECONNRESET;
+	case ERR_CLSD:
+		return -ENOTCONN;
+	case ERR_ARG:
+		return -EINVAL;
+	default:
+		return -EIO;
 	}
 }
 
@@ -498,7 +516,8 @@ static int64_t sockopt_int(struct lsock *s, const struct tgt_call *c, bool set,
 	if (!strcmp(n, "IP_TOS") || !strcmp(n, "IPV6_TCLASS") || !strcmp(n, "IP_TTL") ||
 	    !strcmp(n, "IPV6_UNICAST_HOPS")) {
 		/* The pcb's IP fields (IP_PCB): TOS / traffic class, TTL / hop limit. */
-		u8_t *f = (!strcmp(n, "IP_TOS") || !strcmp(n, "IPV6_TCLASS")) ? &pcb->tos : &pcb->ttl;
+		u8_t *f =
+			(!strcmp(n, "IP_TOS") || !strcmp(n, "IPV6_TCLASS")) ? &pcb->tos : &pcb->ttl;
 		if (set && (v < 0 || v > 255))
 			return -EINVAL;
 		if (set)
@@ -626,19 +645,32 @@ static int64_t do_verb(const struct tgt_call *c, struct tgt_result *res)
 	if (!s)
 		return -EBADF;
 	switch (c->verb) {
-	case TGT_BIND: return verb_bind(s, c);
-	case TGT_LISTEN: return verb_listen(s, c);
-	case TGT_ACCEPT: return verb_accept(s);
-	case TGT_CONNECT: return verb_connect(s, c);
-	case TGT_SEND: return verb_send(s, pend.data + pend.sent, c->len - pend.sent);
-	case TGT_RECV: return verb_recv(s, c, res);
-	case TGT_SHUTDOWN: return verb_shutdown(s, c);
-	case TGT_CLOSE: return verb_close(s);
-	case TGT_SETSOCKOPT: return sockopt_int(s, c, true, res);
-	case TGT_GETSOCKOPT: return sockopt_int(s, c, false, res);
-	case TGT_FCNTL: return verb_fcntl(s, c);
-	case TGT_IOCTL: return verb_ioctl(s, c, res);
-	default: return -EINVAL;
+	case TGT_BIND:
+		return verb_bind(s, c);
+	case TGT_LISTEN:
+		return verb_listen(s, c);
+	case TGT_ACCEPT:
+		return verb_accept(s);
+	case TGT_CONNECT:
+		return verb_connect(s, c);
+	case TGT_SEND:
+		return verb_send(s, pend.data + pend.sent, c->len - pend.sent);
+	case TGT_RECV:
+		return verb_recv(s, c, res);
+	case TGT_SHUTDOWN:
+		return verb_shutdown(s, c);
+	case TGT_CLOSE:
+		return verb_close(s);
+	case TGT_SETSOCKOPT:
+		return sockopt_int(s, c, true, res);
+	case TGT_GETSOCKOPT:
+		return sockopt_int(s, c, false, res);
+	case TGT_FCNTL:
+		return verb_fcntl(s, c);
+	case TGT_IOCTL:
+		return verb_ioctl(s, c, res);
+	default:
+		return -EINVAL;
 	}
 }
 

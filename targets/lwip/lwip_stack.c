@@ -28,8 +28,9 @@ void tc_lwip_assert(const char *msg, const char *file, int line)
 	int n;
 	if (!lws_g.failed) {
 		lws_g.failed = true;
-		snprintf(lws_g.failure, sizeof lws_g.failure, "lwIP assertion \"%s\" failed at %s:%d",
-			 msg, base ? base + 1 : file, line);
+		snprintf(lws_g.failure, sizeof lws_g.failure,
+			 "lwIP assertion \"%s\" failed at %s:%d", msg, base ? base + 1 : file,
+			 line);
 		n = snprintf(text, sizeof text, "tcpcheck: lwip: %s\n", lws_g.failure);
 		if (n > 0 && write(STDERR_FILENO, text, (size_t)n) < 0)
 			lws_g.failed = true; /* nothing more to do */
@@ -298,23 +299,34 @@ int lws_finish(struct tgt_result *res)
 static const char *state_name(enum tcp_state s)
 {
 	switch (s) {
-	case CLOSED: return "CLOSED";
-	case LISTEN: return "LISTEN";
-	case SYN_SENT: return "SYN_SENT";
-	case SYN_RCVD: return "SYN_RECEIVED";
-	case ESTABLISHED: return "ESTABLISHED";
-	case FIN_WAIT_1: return "FIN_WAIT_1";
-	case FIN_WAIT_2: return "FIN_WAIT_2";
-	case CLOSE_WAIT: return "CLOSE_WAIT";
-	case CLOSING: return "CLOSING";
-	case LAST_ACK: return "LAST_ACK";
-	case TIME_WAIT: return "TIME_WAIT";
-	default: return "?";
+	case CLOSED:
+		return "CLOSED";
+	case LISTEN:
+		return "LISTEN";
+	case SYN_SENT:
+		return "SYN_SENT";
+	case SYN_RCVD:
+		return "SYN_RECEIVED";
+	case ESTABLISHED:
+		return "ESTABLISHED";
+	case FIN_WAIT_1:
+		return "FIN_WAIT_1";
+	case FIN_WAIT_2:
+		return "FIN_WAIT_2";
+	case CLOSE_WAIT:
+		return "CLOSE_WAIT";
+	case CLOSING:
+		return "CLOSING";
+	case LAST_ACK:
+		return "LAST_ACK";
+	case TIME_WAIT:
+		return "TIME_WAIT";
+	default:
+		return "?";
 	}
 }
 
-static const struct tcp_pcb *find_conn(const struct tcp_pcb *list, uint16_t lport,
-				       uint16_t rport)
+static const struct tcp_pcb *find_conn(const struct tcp_pcb *list, uint16_t lport, uint16_t rport)
 {
 	for (; list; list = list->next)
 		if (list->local_port == lport && list->remote_port == rport)

@@ -46,12 +46,12 @@
 #include "targets/target.h"
 
 struct lws_config {
-	uint8_t family;        /* 4 or 6 */
-	uint8_t local[16];     /* lwIP's address */
-	uint8_t remote[16];    /* the peer's (the script's) */
-	uint64_t seed;         /* ISNs (LWIP_HOOK_TCP_ISN), LWIP_RAND */
-	uint16_t mtu;          /* the netif's MTU */
-	bool nodelay;          /* TCP_NODELAY on new connections */
+	uint8_t family;	    /* 4 or 6 */
+	uint8_t local[16];  /* lwIP's address */
+	uint8_t remote[16]; /* the peer's (the script's) */
+	uint64_t seed;	    /* ISNs (LWIP_HOOK_TCP_ISN), LWIP_RAND */
+	uint16_t mtu;	    /* the netif's MTU */
+	bool nodelay;	    /* TCP_NODELAY on new connections */
 };
 
 /* A packet lwIP sent. `bytes` is owned by the stack until the next lws_pop. */

@@ -24,17 +24,17 @@ struct qpkt {
 
 struct lwip_tgt {
 	struct tgt base;
-	int fd;                     /* to the lwIP process; -1 once it is gone */
+	int fd; /* to the lwIP process; -1 once it is gone */
 	uint64_t now;
 	uint64_t deadline;
-	bool failed;                /* an assertion, or the process died */
+	bool failed; /* an assertion, or the process died */
 	char failure[384];
-	struct qpkt q[MAX_QUEUED];  /* a ring */
+	struct qpkt q[MAX_QUEUED]; /* a ring */
 	size_t q_head, q_len;
-	uint8_t *handed;            /* the packet collect() handed out last */
+	uint8_t *handed; /* the packet collect() handed out last */
 	struct wire_out req, rep;
-	uint8_t *rdata;             /* recv() bytes handed to the runner */
-	struct tgt_pollfd *pfds;    /* the pending call's poll entries */
+	uint8_t *rdata;		 /* recv() bytes handed to the runner */
+	struct tgt_pollfd *pfds; /* the pending call's poll entries */
 	size_t npfds;
 };
 
@@ -89,7 +89,7 @@ static int rpc(struct lwip_tgt *l, struct wire_in *r)
 		fail(l, "the lwIP process died (its report, if any, is on stderr)");
 		return -ENOTRECOVERABLE;
 	}
-	*r = (struct wire_in){ .p = l->rep.p, .len = l->rep.len };
+	*r = (struct wire_in){.p = l->rep.p, .len = l->rep.len};
 	rc = (int)wire_get_u32(r);
 	l->now = wire_get_u64(r);
 	l->deadline = wire_get_u64(r);
@@ -314,7 +314,8 @@ static int lw_open(const struct tgt_config *cfg, struct tgt **out, char *why, si
 	wire_put_u8(&l->req, lc.nodelay);
 	rc = rpc(l, &r);
 	if (rc != 0) {
-		snprintf(why, cap, "lwIP did not start: %s", l->failed ? l->failure : strerror(-rc));
+		snprintf(why, cap, "lwIP did not start: %s",
+			 l->failed ? l->failure : strerror(-rc));
 		lw_close(&l->base);
 		return rc == -ENOTSUP ? -EIO : rc;
 	}

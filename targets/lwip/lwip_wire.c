@@ -167,8 +167,7 @@ void wire_put_call(struct wire_out *w, const struct tgt_call *c)
 	}
 }
 
-void wire_get_call(struct wire_in *r, struct tgt_call *c, char strs[3][64],
-		   struct tgt_pollfd *pfds)
+void wire_get_call(struct wire_in *r, struct tgt_call *c, char strs[3][64], struct tgt_pollfd *pfds)
 {
 	size_t i, n;
 	memset(c, 0, sizeof *c);

@@ -32,7 +32,7 @@ enum wire_op {
 	WIRE_STATE,
 };
 
-#define WIRE_MAX_MSG (16u << 20) /* larger is a broken peer */
+#define WIRE_MAX_MSG  (16u << 20) /* larger is a broken peer */
 #define WIRE_MAX_PFDS 16
 
 /* A growable output buffer; `oom` once an allocation failed. */
@@ -49,7 +49,7 @@ struct wire_in {
 	bool bad;
 };
 
-void wire_reset(struct wire_out *w);       /* len = 0, keeps the buffer */
+void wire_reset(struct wire_out *w); /* len = 0, keeps the buffer */
 void wire_free(struct wire_out *w);
 void wire_put(struct wire_out *w, const void *v, size_t n);
 void wire_put_u8(struct wire_out *w, uint8_t v);
@@ -57,7 +57,7 @@ void wire_put_u16(struct wire_out *w, uint16_t v);
 void wire_put_u32(struct wire_out *w, uint32_t v);
 void wire_put_u64(struct wire_out *w, uint64_t v);
 void wire_put_bytes(struct wire_out *w, const void *v, size_t n); /* u32 n + bytes */
-void wire_put_str(struct wire_out *w, const char *s);             /* NULL as "" */
+void wire_put_str(struct wire_out *w, const char *s);		  /* NULL as "" */
 
 void wire_get(struct wire_in *r, void *v, size_t n);
 uint8_t wire_get_u8(struct wire_in *r);

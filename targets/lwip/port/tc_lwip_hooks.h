@@ -2,7 +2,7 @@
 #ifndef TCPCHECK_LWIP_HOOKS_H
 #define TCPCHECK_LWIP_HOOKS_H
 
-#include "lwip/ip_addr.h"
+#include <lwip/ip_addr.h>
 
 /* The ISN of a new connection: a keyed hash of the runner's seed and the
  * connection's addresses and ports (lwip_stack.c). */
