@@ -212,6 +212,7 @@ static void ack_advance(struct ref_stack *st, struct ref_sock *s, uint32_t ack, 
 	ref__rtx_restart(st, s, now);
 	ref__cc_on_ack(st, s, data);
 	ref__mark_dirty(st, s);
+	st->last_rule = REF_R_ACK_ADVANCE; /* no event: this is the common case */
 }
 
 /* The send window update with the SND.WL1/SND.WL2 check. */

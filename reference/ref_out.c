@@ -257,9 +257,10 @@ static uint32_t usable(const struct ref_tcb *t, uint32_t seq)
 }
 
 /* §3.8.6.2.1 and §3.7.4: may D queued bytes go into usable window U now?
- * Returns the rule that allows it, or REF_R_NONE to hold them. */
+ * Returns the rule that allows it, or REF_R_NONE to hold them, with the
+ * rule that holds them in *hold. */
 static enum ref_rule send_decision(const struct ref_stack *st, const struct ref_sock *s,
-				   uint32_t d, uint32_t u, uint32_t mss)
+				   uint32_t d, uint32_t u, uint32_t mss, enum ref_rule *hold)
 {
 	const struct ref_tcb *t = &s->tcb;
 	uint32_t n = d < u ? d : u;
@@ -268,6 +269,7 @@ static enum ref_rule send_decision(const struct ref_stack *st, const struct ref_
 	bool outstanding = t->snd_nxt != t->snd_una;
 	bool nagle_ok = s->nodelay || !outstanding || urgent; /* MUST-17, SHLD-7 */
 
+	*hold = REF_R_NAGLE_HOLD;
 	if (n == 0)
 		return REF_R_NONE;
 	if (n >= mss)
@@ -282,6 +284,7 @@ static enum ref_rule send_decision(const struct ref_stack *st, const struct ref_
 	if ((uint64_t)n * 100 >= (uint64_t)st->prof->sws_fs_percent * t->max_snd_wnd &&
 	    t->max_snd_wnd > 0) /* (3) a fraction Fs of the largest window */
 		return nagle_ok ? REF_R_SEND_SWS_FRACTION : REF_R_NONE;
+	*hold = REF_R_SWS_HOLD;
 	return REF_R_NONE;
 }
 
@@ -319,7 +322,7 @@ static bool send_new_segment(struct ref_stack *st, struct ref_sock *s, uint64_t 
 	struct ref_tcb *t = &s->tcb;
 	uint32_t seq = t->snd_nxt, data_end = ref__snd_data_seq(t) + t->sndq.len;
 	uint32_t d, u, len, mss = eff_mss_now(s);
-	enum ref_rule rule;
+	enum ref_rule rule, hold;
 
 	if (t->fin_sent)
 		return false;
@@ -332,9 +335,12 @@ static bool send_new_segment(struct ref_stack *st, struct ref_sock *s, uint64_t 
 		return true;
 	}
 	u = usable(t, seq);
-	rule = send_decision(st, s, d, u, mss);
-	if (rule == REF_R_NONE)
+	rule = send_decision(st, s, d, u, mss, &hold);
+	if (rule == REF_R_NONE) {
+		if (u > 0) /* held by a rule, not by a closed window */
+			ref__event(st, REF_EV_NOTE, hold, s, 0);
 		return false;
+	}
 	len = d < u ? d : u;
 	if (len > mss)
 		len = mss;

@@ -148,8 +148,6 @@
 	  "text after the peer's FIN is ignored")                                                  \
 	X(TEXT_AFTER_CLOSE_RST, "3.6.1-data-after-close", "§3.6.1", "SHLD-3",                     \
 	  "data arrives after the user closed (half-duplex close, MAY-1): send RST, data lost")   \
-	X(TEXT_DUPLICATE, "3.10.7.4-text-duplicate", "§3.10.7.4", NULL,                           \
-	  "text already received (a duplicate inside the window) is not delivered again")         \
 	/* ---- eighth: FIN ---- */                                                               \
 	X(FIN_CLOSE_WAIT, "3.10.7.4-fin-close-wait", "§3.10.7.4", "MUST-12",                      \
 	  "FIN in ESTABLISHED: CLOSE-WAIT; the user sees end of data")                             \
