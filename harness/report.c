@@ -6,6 +6,7 @@
 
 #include "harness/report.h"
 #include "harness/version.h"
+#include "reference/ref_rule.h"
 
 int rpt_format_by_name(const char *name, enum rpt_format *out)
 {
@@ -47,6 +48,21 @@ void rpt_summary_line(FILE *f, const struct rpt_counts *c)
 }
 
 /* ---- text ----------------------------------------------------------------- */
+
+/* The rule behind a packet, explained: "3.10.7.2-syn-ack (§3.10.7.2,
+ * MUST-14): LISTEN: a SYN is answered ...". Ids the reference does not
+ * know (another target's) are printed as they are. */
+static void explain_rule(FILE *f, const char *id)
+{
+	enum ref_rule r = ref_rule_by_id(id);
+	const struct ref_rule_info *info = ref_rule_info(r);
+	if (r == REF_R_NONE) {
+		fprintf(f, "%s", id);
+		return;
+	}
+	fprintf(f, "%s (%s%s%s): %s", info->id, info->section, info->req ? ", " : "",
+		info->req ? info->req : "", info->text);
+}
 
 #define C_RED "\033[31m"
 #define C_GREEN "\033[32m"
@@ -114,9 +130,13 @@ static void ladder(FILE *f, const struct rpt_run *run, const struct run_result *
 	fprintf(f, "   %s%11.6f  line %d: %s%s\n", run->color ? C_RED "x" C_OFF : "x",
 		(double)m->time_us / 1e6, m->line, m->msg, "");
 	if (m->expected[0] || m->actual[0])
-		fprintf(f, "    %11s  %-10s %s\n    %11s  %-10s %s%s%s\n", "", "expected:",
-			m->expected, "", "actual:", m->actual, m->rule[0] ? "   rule: " : "",
-			m->rule);
+		fprintf(f, "    %11s  %-10s %s\n    %11s  %-10s %s\n", "", "expected:",
+			m->expected, "", "actual:", m->actual);
+	if (m->rule[0]) {
+		fprintf(f, "    %11s  %-10s ", "", "rule:");
+		explain_rule(f, m->rule);
+		fputc('\n', f);
+	}
 }
 
 void rpt_text_script(FILE *f, const struct rpt_run *run, const struct rpt_script *s)
@@ -164,6 +184,13 @@ static cJSON *json_mismatch(const struct run_mismatch *m)
 	cJSON_AddStringToObject(o, "expected", m->expected);
 	cJSON_AddStringToObject(o, "actual", m->actual);
 	cJSON_AddStringToObject(o, "rule", m->rule);
+	if (m->rule[0] && ref_rule_by_id(m->rule) != REF_R_NONE) {
+		const struct ref_rule_info *info = ref_rule_info(ref_rule_by_id(m->rule));
+		cJSON_AddStringToObject(o, "rule_section", info->section);
+		if (info->req)
+			cJSON_AddStringToObject(o, "rule_requirement", info->req);
+		cJSON_AddStringToObject(o, "rule_text", info->text);
+	}
 	cJSON_AddStringToObject(o, "message", m->msg);
 	return o;
 }

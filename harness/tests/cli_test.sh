@@ -25,7 +25,7 @@ fail_exit1)
   grep -q 'ack: expected 2, got 1' out.txt || fail "the message must name the field"
   grep -q 'fail_ack.pkt:8:' out.txt || fail "the message must name the line"
   grep -q -- '---->' out.txt || fail "the ladder diagram is missing"
-  grep -q 'rule: 3.10.7.2' out.txt || fail "the reference rule is missing" ;;
+  grep -q 'rule: *3.10.7.2-syn-ack (§3.10.7.2, MUST-14)' out.txt || fail "the reference rule is missing" ;;
 malformed_exit2)
   "$tcpcheck" run "$scripts/malformed.pkt" >out.txt 2>err.txt
   rc=$?; cat out.txt err.txt
