@@ -573,7 +573,7 @@ def main():
     ap.add_argument("--check", action="store_true", help="compare only, write nothing")
     ap.add_argument("-v", "--verbose", action="store_true")
     a = ap.parse_args()
-    disagree = 0
+    disagree = stale = 0
     rows = list(all_rows())
     table = ["state\tkind\tposition\tinbound\trule\toutcome\tnext_state\tsection\tfile"]
     for (st, k, p) in rows:
@@ -590,8 +590,14 @@ def main():
         reqs, _, rule, _, event, _, _, _, _, nxt = row_script(st, k, p)
         table.append("\t".join([st, k, p, event.split("< ", 1)[1], rule, RULES[rule][0], nxt,
                                 RULES[rule][2], file_name(st, k, p)]))
-        if not a.check:
-            path = os.path.join(a.out, file_name(st, k, p))
+        path = os.path.join(a.out, file_name(st, k, p))
+        if a.check:
+            old = open(path).read() if os.path.exists(path) else None
+            if old != text:
+                stale += 1
+                print(f"STALE {path}: not what the table writes (re-run without --check)",
+                      file=sys.stderr)
+        else:
             os.makedirs(os.path.dirname(path), exist_ok=True)
             with open(path, "w") as f:
                 f.write(text)
@@ -600,7 +606,7 @@ def main():
             f.write("\n".join(table) + "\n")
     print(f"{len(rows)} rows, {disagree} disagreement(s) between the table and the reference",
           file=sys.stderr)
-    return 1 if disagree else 0
+    return 1 if disagree or stale else 0
 
 
 if __name__ == "__main__":
