@@ -113,6 +113,13 @@ RULES = {
     "SHLD-31": ("ack", None, "§3.10.7.4",
                 "seventh: in-window text beyond RCV.NXT is kept for later; it is "
                 "acknowledged at once with RCV.NXT (MAY-13, RFC 5681 §4.2)"),
+    "§3.10.7.4-time-wait-ack": ("ack", None, "§3.10.7.4",
+                                "fifth check, TIME-WAIT: 'the only thing that can arrive in "
+                                "this state is a retransmission of the remote FIN. Acknowledge "
+                                "it, and restart the 2 MSL timeout'; the seventh step ignores "
+                                "the text. Applied to segments that carry text: acknowledging "
+                                "a bare ACK would make two TIME-WAIT ends ACK each other "
+                                "forever"),
     "§3.10.7.4-text-after-fin": ("drop", None, "§3.10.7.4",
                                  "seventh: CLOSE-WAIT, CLOSING, LAST-ACK, TIME-WAIT: "
                                  "text after the peer's FIN is ignored"),
@@ -181,11 +188,54 @@ MOD = 1 << 32
 # Rows where the reference disagrees with the table and the RFC says the
 # table is right: (state, kind, position) -> reason with the section. The
 # script keeps the table's outcome and carries `@xfail ref <reason>`.
-REF_DISAGREES = {}
+TW_ACK = ("RFC 9293 §3.10.7.4 fifth check, TIME-WAIT: an arriving segment is acknowledged "
+          "and the 2 MSL timer restarted; the reference drops text in TIME-WAIT silently")
+REF_DISAGREES = {("TIME_WAIT", k, p): TW_ACK
+                 for k in ("data", "unkopt") for p in ("at", "inside", "right-edge")}
 
 # Rows where Linux differs from the rule (a real behaviour, checked on the
 # linux target): (state, kind or "*", position or "*") -> reason.
-LINUX_DIFFERS = {}
+LINUX_DIFFERS = {
+    ("SYN_RECEIVED", "syn", "inside"):
+        "Linux answers a SYN inside the window of a SYN-RECEIVED connection with a RST "
+        "(tcp_check_req, RFC 793's rule); RFC 9293 §3.10.7.4 fourth check returns it to LISTEN",
+    ("SYN_RECEIVED", "synack", "inside"):
+        "Linux answers a SYN inside the window of a SYN-RECEIVED connection with a RST "
+        "(tcp_check_req, RFC 793's rule); RFC 9293 §3.10.7.4 fourth check returns it to LISTEN",
+    ("SYN_RECEIVED", "syn", "at"):
+        "Linux answers a SYN inside the window of a SYN-RECEIVED connection with a RST "
+        "(tcp_check_req, RFC 793's rule); RFC 9293 §3.10.7.4 fourth check returns it to LISTEN",
+    ("SYN_RECEIVED", "synack", "at"):
+        "Linux answers a SYN inside the window of a SYN-RECEIVED connection with a RST "
+        "(tcp_check_req, RFC 793's rule); RFC 9293 §3.10.7.4 fourth check returns it to LISTEN",
+    ("SYN_SENT", "rstack", "below"):
+        "Linux drops the RST but at once retransmits its SYN (tcp_rcv_synsent_state_process, "
+        "TCP_TIMEOUT_MIN); §3.10.7.3 says only to drop the segment",
+    ("SYN_SENT", "rstack", "beyond"):
+        "Linux drops the RST but at once retransmits its SYN (tcp_rcv_synsent_state_process, "
+        "TCP_TIMEOUT_MIN); §3.10.7.3 says only to drop the segment",
+    ("CLOSE_WAIT", "fin", "at"):
+        "Linux ignores a second FIN after the first without an ACK; §3.10.7.4 eighth step "
+        "acknowledges a FIN in CLOSE-WAIT and stays",
+    ("LAST_ACK", "fin", "at"):
+        "Linux ignores a second FIN after the first without an ACK; §3.10.7.4 eighth step "
+        "acknowledges a FIN in LAST-ACK and stays",
+    ("TIME_WAIT", "ack", "inside"):
+        "Linux acknowledges every TIME-WAIT segment but a bare ACK exactly at RCV.NXT "
+        "(tcp_timewait_state_process)",
+    ("TIME_WAIT", "rst", "inside"):
+        "Linux ignores a RST in TIME-WAIT that is not at RCV.NXT, with no challenge ACK; "
+        "RFC 9293 §3.10.7.4 second check (RFC 5961 §3.2) covers TIME-WAIT",
+    ("TIME_WAIT", "rstack", "inside"):
+        "Linux ignores a RST in TIME-WAIT that is not at RCV.NXT, with no challenge ACK; "
+        "RFC 9293 §3.10.7.4 second check (RFC 5961 §3.2) covers TIME-WAIT",
+    ("TIME_WAIT", "syn", "inside"):
+        "Linux reopens the connection on a SYN above RCV.NXT in TIME-WAIT (MAY-2, §3.6.1) "
+        "and sends a SYN-ACK",
+    ("TIME_WAIT", "syn", "beyond"):
+        "Linux reopens the connection on a SYN above RCV.NXT in TIME-WAIT (MAY-2, §3.6.1) "
+        "and sends a SYN-ACK",
+}
 
 
 def seq_of(pos, rcv_nxt, length, wnd=RCV_WND):
@@ -245,6 +295,8 @@ def decide(state, kind, pos):
         return "§3.10.7.4-closing-ignore"
     # seventh: text; eighth: FIN
     if kind in ("data", "unkopt"):
+        if state == "TIME_WAIT":
+            return "§3.10.7.4-time-wait-ack"
         if fin_seen:
             return "§3.10.7.4-text-after-fin"
         return "§3.10.7.4-text" if pos == "at" else "SHLD-31"
