@@ -20,6 +20,9 @@ int cli_run(int argc, char **argv);
 /* tcpcheck expect */
 int cli_expect(int argc, char **argv);
 
+/* tcpcheck fuzz-to-script: a fuzz_ref finding as a script (cli_fuzz.c) */
+int cli_fuzz_to_script(int argc, char **argv);
+
 /* tcpcheck requirements: the traceability matrix (cli_requirements.c) */
 int cli_requirements(int argc, char **argv);
 

@@ -3,6 +3,7 @@
  *   tcpcheck run [options] PATH...     run scripts (files or directories)
  *   tcpcheck expect [options] FILE     fill in a script's outbound lines
  *   tcpcheck requirements [options]    the requirement traceability matrix
+ *   tcpcheck fuzz-to-script INPUT      a fuzz finding as a script
  *   tcpcheck targets                   list the targets of this build
  *
  * Exit codes: 0 all passed, 1 some failed, 2 usage or input error, 3
@@ -26,6 +27,7 @@ static void usage(FILE *f)
 		   "  run       run scripts against a target and report\n"
 		   "  expect    write a script's outbound lines from the reference\n"
 		   "  requirements  the traceability matrix: requirement -> scripts -> targets\n"
+		   "  fuzz-to-script  a fuzz_ref finding as a minimal readable script\n"
 		   "  targets   list the targets of this build and whether they can run here\n"
 		   "\n"
 		   "`tcpcheck COMMAND --help` tells more. Exit codes: 0 all passed, 1 some\n"
@@ -73,6 +75,8 @@ int main(int argc, char **argv)
 		return cli_expect(argc - 1, argv + 1);
 	if (strcmp(argv[1], "requirements") == 0)
 		return cli_requirements(argc - 1, argv + 1);
+	if (strcmp(argv[1], "fuzz-to-script") == 0)
+		return cli_fuzz_to_script(argc - 1, argv + 1);
 	if (strcmp(argv[1], "targets") == 0)
 		return cmd_targets(argc - 1, argv + 1);
 	fprintf(stderr, "tcpcheck: unknown command '%s'\n", argv[1]);
