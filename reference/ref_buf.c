@@ -161,3 +161,25 @@ uint32_t ref__ooo_advance(struct ref_ooo *o, uint32_t nxt)
 	}
 	return nxt;
 }
+
+void ref__ooo_trim(struct ref_ooo *o, uint32_t seq)
+{
+	uint32_t i = 0;
+
+	while (i < o->n && seq_leq(o->r[i].right, seq))
+		i++;
+	if (i > 0)
+		ooo_remove(o, 0, i);
+	if (o->n > 0 && seq_lt(o->r[0].left, seq))
+		o->r[0].left = seq;
+}
+
+const struct ref_ooo_range *ref__ooo_find(const struct ref_ooo *o, uint32_t seq)
+{
+	uint32_t i;
+
+	for (i = 0; i < o->n; i++)
+		if (seq_in(seq, o->r[i].left, o->r[i].right))
+			return &o->r[i];
+	return NULL;
+}

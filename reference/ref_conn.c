@@ -60,7 +60,8 @@ int ref__tcb_create(struct ref_stack *st, struct ref_sock *s, uint64_t now)
 		ref__tcb_destroy(s);
 	memset(t, 0, sizeof(*t));
 	if (ref__ring_init(&t->sndq, s->sndbuf) != 0 || ref__ring_init(&t->rcvq, s->rcvbuf) != 0 ||
-	    ref__ooo_init(&t->ooo, st->prof->ooo_max_ranges) != 0) {
+	    ref__ooo_init(&t->ooo, st->prof->ooo_max_ranges) != 0 ||
+	    ref__ooo_init(&t->sacked, st->prof->ooo_max_ranges) != 0) {
 		ref__tcb_destroy(s);
 		return -ENOBUFS;
 	}
@@ -85,6 +86,7 @@ void ref__tcb_destroy(struct ref_sock *s)
 	ref__ring_free(&s->tcb.sndq);
 	ref__ring_free(&s->tcb.rcvq);
 	ref__ooo_free(&s->tcb.ooo);
+	ref__ooo_free(&s->tcb.sacked);
 	s->have_tcb = false;
 }
 
@@ -181,6 +183,9 @@ static void flush_queues(struct ref_tcb *t)
 	t->sndq.len = 0;
 	t->rcvq.len = 0;
 	ref__ooo_clear(&t->ooo);
+	ref__ooo_clear(&t->sacked);
+	t->sack_nrecent = 0;
+	t->dsack = false;
 	t->urg = REF_URG_NONE;
 	t->snd_urgent = false;
 }

@@ -73,7 +73,8 @@ static void inherit(struct ref_sock *c, const struct ref_sock *l)
 	c->ttl = l->ttl;
 }
 
-void ref__syn_learn(struct ref_stack *st, struct ref_sock *s, const struct ref_in *in)
+void ref__syn_learn(struct ref_stack *st, struct ref_sock *s, const struct ref_in *in,
+		    bool syn_ack)
 {
 	struct ref_tcb *t = &s->tcb;
 	uint32_t initial = t->rcvq.cap < 65535 ? t->rcvq.cap : 65535;
@@ -82,11 +83,12 @@ void ref__syn_learn(struct ref_stack *st, struct ref_sock *s, const struct ref_i
 	t->rcv_nxt = t->irs + 1;
 	t->rcv_adv = t->rcv_nxt + initial;
 	t->rcv_synced = true;
-	t->snd_wnd = in->seg->wnd; /* a SYN's window is never scaled (RFC 7323) */
+	t->snd_wnd = in->seg->wnd; /* a SYN's window is never scaled (RFC 7323 §2.2) */
 	t->snd_wl1 = in->seg->seq;
 	if (t->snd_wnd > t->max_snd_wnd)
 		t->max_snd_wnd = t->snd_wnd;
-	ref__opts_syn_received(st, s, in);
+	t->last_ack_sent = t->rcv_nxt;
+	ref__opts_syn_received(st, s, in, syn_ack);
 	if (in->len || in->fin)
 		ref__event(st, REF_EV_NOTE, REF_R_SYN_TEXT_NOT_QUEUED, s, 0);
 }
@@ -145,7 +147,7 @@ void ref__listen_arrives(struct ref_stack *st, struct ref_sock *l, struct ref_in
 	if (c == NULL)
 		return;
 	c->tcb.passive = true; /* MUST-11 */
-	ref__syn_learn(st, c, in);
+	ref__syn_learn(st, c, in, false);
 	c->state = REF_LISTEN; /* the record leaves LISTEN for SYN-RECEIVED */
 	ref__set_state(st, c, REF_SYN_RECEIVED, REF_R_LISTEN_SYN_ACK);
 	ref__send_syn(st, c, true, REF_R_LISTEN_SYN_ACK, in->now);
@@ -205,6 +207,7 @@ static void syn_sent_establish(struct ref_stack *st, struct ref_sock *s, struct 
 	t->rtx_start = 0;
 	ref__rtx_restart(st, s, in->now);
 	ref__set_state(st, s, REF_ESTABLISHED, REF_R_SYN_SENT_ESTABLISHED);
+	ref__cc_established(st, s);
 	ref__connected(st, s, in->now);
 	ref__ack_now(st, s, REF_R_SYN_SENT_ESTABLISHED); /* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> */
 }
@@ -229,7 +232,7 @@ void ref__syn_sent_arrives(struct ref_stack *st, struct ref_sock *s, struct ref_
 		return;
 	}
 	/* fourth: SYN (third, security, has nothing to compare). */
-	ref__syn_learn(st, s, in);
+	ref__syn_learn(st, s, in, ack_ok);
 	if (ack_ok) {
 		syn_sent_establish(st, s, in);
 		ref__continue_at_urg(st, s, in); /* other controls or text */

@@ -18,6 +18,85 @@ static uint32_t rcv_wnd(const struct ref_tcb *t)
 	return seq_gt(t->rcv_adv, t->rcv_nxt) ? t->rcv_adv - t->rcv_nxt : 0;
 }
 
+/* RFC 5961 §7: challenge ACKs (and the §5.2 ACK) are throttled per
+ * connection, `challenge_ack_limit` per `challenge_ack_period`. */
+static void challenge_ack(struct ref_stack *st, struct ref_sock *s, enum ref_rule rule,
+			  uint64_t now)
+{
+	const struct ref_profile *p = st->prof;
+	struct ref_tcb *t = &s->tcb;
+
+	if (p->challenge_ack_limit) {
+		if (t->chack_count == 0 || now - t->chack_start >= p->challenge_ack_period) {
+			t->chack_start = now;
+			t->chack_count = 0;
+		}
+		if (t->chack_count >= p->challenge_ack_limit) {
+			ref__drop(st, s, REF_R_CHALLENGE_ACK_LIMIT);
+			return;
+		}
+		t->chack_count++;
+	}
+	ref__drop(st, s, rule);
+	ref__ack_now(st, s, rule);
+}
+
+/* RFC 2883 §4: report the duplicate [left, right) in the next ACK, sent at
+ * once. */
+static void dsack_note(struct ref_stack *st, struct ref_sock *s, uint32_t left, uint32_t right)
+{
+	struct ref_tcb *t = &s->tcb;
+
+	if (!t->sack_ok || !st->prof->dsack || !seq_lt(left, right))
+		return;
+	t->dsack = true;
+	t->dsack_range.left = left;
+	t->dsack_range.right = right;
+	ref__ack_now(st, s, REF_R_DSACK);
+}
+
+/* ---- RFC 7323 §3.2 and §5: before the sequence number check ----------------------- */
+
+static bool check_timestamps(struct ref_stack *st, struct ref_sock *s, struct ref_in *in)
+{
+	const struct ref_profile *p = st->prof;
+	struct ref_tcb *t = &s->tcb;
+
+	if (!t->ts_ok || (in->seg->flags & SEG_RST)) /* §5.2: no PAWS check of a RST */
+		return true;
+	if (!in->has_ts) {
+		if (!p->ts_drop_missing)
+			return true;
+		ref__drop(st, s, REF_R_TS_MISSING_DROP); /* §3.2 SHOULD, never an abort */
+		return false;
+	}
+	if (!p->paws || !t->ts_recent_valid || !seq_lt(in->ts_val, t->ts_recent))
+		return true;
+	if (in->now - t->ts_recent_age > p->paws_idle) { /* §5.5: TS.Recent is stale */
+		ref__event(st, REF_EV_NOTE, REF_R_PAWS_IDLE, s, 0);
+		t->ts_recent = in->ts_val;
+		t->ts_recent_age = in->now;
+		return true;
+	}
+	ref__drop(st, s, REF_R_PAWS_DROP); /* R1: an old duplicate */
+	ref__ack_now(st, s, REF_R_PAWS_DROP);
+	return false;
+}
+
+/* R3 (§4.3): TS.Recent follows the segment that Last.ACK.sent points into. */
+static void ts_recent_update(struct ref_sock *s, const struct ref_in *in)
+{
+	struct ref_tcb *t = &s->tcb;
+
+	if (!t->ts_ok || !in->has_ts || (in->seg->flags & SEG_RST))
+		return;
+	if (seq_geq(in->ts_val, t->ts_recent) && seq_leq(in->seg->seq, t->last_ack_sent)) {
+		t->ts_recent = in->ts_val;
+		t->ts_recent_age = in->now;
+		t->ts_recent_valid = true;
+	}
+}
+
 /* ---- first: sequence number ----------------------------------------------------- */
 
 /* Table 6, the four cases of the acceptability test. */
@@ -69,7 +148,11 @@ static bool check_sequence(struct ref_stack *st, struct ref_sock *s, struct ref_
 	uint32_t wnd = rcv_wnd(t);
 
 	if (acceptable(in->seq, in->seg_len, t->rcv_nxt, wnd)) {
+		uint32_t seq0 = in->seq + (in->syn ? 1u : 0u);
+
 		trim(t, in);
+		if (in->len && seq_lt(seq0, in->seq)) /* old bytes trimmed off: D-SACK */
+			dsack_note(st, s, seq0, in->seq);
 		return true;
 	}
 	if (wnd == 0 && in->seq == t->rcv_nxt) {
@@ -92,6 +175,8 @@ static bool check_sequence(struct ref_stack *st, struct ref_sock *s, struct ref_
 		return false;
 	}
 	ref__drop(st, s, REF_R_SEQ_UNACCEPTABLE_ACK);
+	if (in->len && seq_leq(in->seq + in->len, t->rcv_nxt)) /* an old duplicate */
+		dsack_note(st, s, in->seq, in->seq + in->len);
 	ref__ack_now(st, s, REF_R_SEQ_UNACCEPTABLE_ACK); /* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> */
 	return false;
 }
@@ -140,8 +225,7 @@ static bool check_rst(struct ref_stack *st, struct ref_sock *s, struct ref_in *i
 			ref__drop(st, s, REF_R_RST_OUT_OF_WINDOW); /* check 1 */
 			return false;
 		}
-		ref__drop(st, s, REF_R_RST_CHALLENGE_ACK); /* check 3 */
-		ref__ack_now(st, s, REF_R_RST_CHALLENGE_ACK);
+		challenge_ack(st, s, REF_R_RST_CHALLENGE_ACK, in->now); /* check 3 */
 		return false;
 	}
 	rst_accepted(st, s, in->now); /* check 2, or any in-window RST without RFC 5961 */
@@ -170,8 +254,7 @@ static bool check_syn(struct ref_stack *st, struct ref_sock *s, struct ref_in *i
 		return false;
 	}
 	if (st->prof->rfc5961_syn) {
-		ref__drop(st, s, REF_R_SYN_CHALLENGE_ACK);
-		ref__ack_now(st, s, REF_R_SYN_CHALLENGE_ACK);
+		challenge_ack(st, s, REF_R_SYN_CHALLENGE_ACK, in->now);
 		return false;
 	}
 	/* RFC 793: a SYN in the window is an error: reset. */
@@ -187,10 +270,11 @@ static bool fin_acked(const struct ref_tcb *t)
 }
 
 /* SND.UNA < SEG.ACK =< SND.NXT: release acknowledged data (RFC 6298 5.2/5.3). */
-static void ack_advance(struct ref_stack *st, struct ref_sock *s, uint32_t ack, uint64_t now)
+static void ack_advance(struct ref_stack *st, struct ref_sock *s, const struct ref_in *in)
 {
 	struct ref_tcb *t = &s->tcb;
-	uint32_t acked = ack - t->snd_una, data;
+	uint32_t ack = in->seg->ack, acked = ack - t->snd_una, data;
+	uint64_t now = in->now;
 
 	if (!ref__syn_acked(t))
 		acked--; /* our SYN */
@@ -199,7 +283,13 @@ static void ack_advance(struct ref_stack *st, struct ref_sock *s, uint32_t ack, 
 	t->snd_una = ack;
 	if (t->snd_urgent && seq_geq(t->snd_una, t->snd_up))
 		t->snd_urgent = false;
-	if (t->rtt_timing && seq_gt(ack, t->rtt_seq)) {
+	if (t->ts_ok && st->prof->ts_rtt && in->has_ts) { /* RFC 7323 §4.1 RTTM */
+		uint32_t ticks = ref__ts_now(st, now) - in->ts_ecr;
+
+		if (ticks < 0x80000000u)
+			ref__rtt_sample(st, t, (uint64_t)ticks * st->prof->ts_tick);
+		t->rtt_timing = false;
+	} else if (t->rtt_timing && seq_gt(ack, t->rtt_seq)) {
 		ref__rtt_sample(st, t, now - t->rtt_time);
 		t->rtt_timing = false;
 	}
@@ -234,19 +324,38 @@ static void window_update(struct ref_stack *st, struct ref_sock *s, const struct
 	ref__mark_dirty(st, s);
 }
 
+/* RFC 5681 §2: a duplicate ACK — data outstanding, no data nor SYN/FIN on
+ * it, SEG.ACK = SND.UNA, the same window. */
+static bool dup_ack(const struct ref_sock *s, const struct ref_in *in)
+{
+	const struct ref_tcb *t = &s->tcb;
+	const struct seg *g = in->seg;
+	uint32_t data_end = ref__snd_data_seq(t) + t->sndq.len;
+
+	return g->ack == t->snd_una && t->snd_nxt != t->snd_una && seq_lt(t->snd_una, data_end) &&
+	       g->len == 0 && !(g->flags & (SEG_SYN | SEG_FIN)) &&
+	       ((uint32_t)g->wnd << t->snd_wscale) == t->snd_wnd;
+}
+
 /* The ESTABLISHED processing every later state shares. */
 static bool ack_common(struct ref_stack *st, struct ref_sock *s, struct ref_in *in)
 {
 	struct ref_tcb *t = &s->tcb;
 	const struct seg *g = in->seg;
+	bool dup;
 
 	if (seq_gt(g->ack, t->snd_nxt)) { /* acknowledges something not yet sent */
 		ref__drop(st, s, REF_R_ACK_TOO_NEW);
 		ref__ack_now(st, s, REF_R_ACK_TOO_NEW);
 		return false;
 	}
+	dup = dup_ack(s, in);
 	if (seq_lt(t->snd_una, g->ack))
-		ack_advance(st, s, g->ack, in->now);
+		ack_advance(st, s, in);
+	if (t->sack_ok && in->nsack)
+		ref__sack_update(s, in); /* RFC 2018 §5 */
+	if (dup)
+		ref__cc_on_dupack(st, s);
 	if (seq_leq(t->snd_una, g->ack)) /* a duplicate is otherwise ignored */
 		window_update(st, s, g);
 	return true;
@@ -267,6 +376,7 @@ static bool ack_syn_received(struct ref_stack *st, struct ref_sock *s, struct re
 	t->snd_wl2 = g->ack;                             /* SND.WL2 <- SEG.ACK */
 	if (t->snd_wnd > t->max_snd_wnd)
 		t->max_snd_wnd = t->snd_wnd;
+	ref__cc_established(st, s);
 	if (!ack_common(st, s, in))
 		return false;
 	if (t->passive) {
@@ -349,8 +459,7 @@ static bool check_ack(struct ref_stack *st, struct ref_sock *s, struct ref_in *i
 	}
 	if (st->prof->rfc5961_ack && /* MAY-12 */
 	    !(seq_leq(t->snd_una - t->max_snd_wnd, g->ack) && seq_leq(g->ack, t->snd_nxt))) {
-		ref__drop(st, s, REF_R_ACK_OUT_OF_RANGE);
-		ref__ack_now(st, s, REF_R_ACK_OUT_OF_RANGE);
+		challenge_ack(st, s, REF_R_ACK_OUT_OF_RANGE, in->now);
 		return false;
 	}
 	return ack_handlers[s->state](st, s, in);
@@ -433,6 +542,37 @@ static void text_in_order(struct ref_stack *st, struct ref_sock *s, struct ref_i
 	ack_policy(st, s, had_gap, in->now);
 }
 
+/* RFC 2018 §4: the block holding the newest segment goes first; the list
+ * keeps the blocks reported before it, most recent first. */
+static void sack_recent_push(struct ref_tcb *t, uint32_t seq)
+{
+	const struct ref_ooo_range *r = ref__ooo_find(&t->ooo, seq), *q;
+	uint32_t i, n = 0, keep[SEG_SACK_MAX];
+
+	keep[n++] = seq;
+	for (i = 0; i < t->sack_nrecent && n < SEG_SACK_MAX; i++) {
+		q = ref__ooo_find(&t->ooo, t->sack_recent[i]);
+		if (q != NULL && q != r)
+			keep[n++] = t->sack_recent[i];
+	}
+	for (i = 0; i < n; i++)
+		t->sack_recent[i] = keep[i];
+	t->sack_nrecent = n;
+}
+
+/* RFC 2883: the part of [l, r) already held out of order is a duplicate. */
+static void ooo_duplicate(struct ref_stack *st, struct ref_sock *s, uint32_t l, uint32_t r)
+{
+	const struct ref_ooo *o = &s->tcb.ooo;
+	uint32_t i;
+
+	for (i = 0; i < o->n; i++)
+		if (seq_lt(o->r[i].left, r) && seq_lt(l, o->r[i].right)) {
+			dsack_note(st, s, seq_max(l, o->r[i].left), seq_min(r, o->r[i].right));
+			return;
+		}
+}
+
 static void text_out_of_order(struct ref_stack *st, struct ref_sock *s, struct ref_in *in)
 {
 	struct ref_tcb *t = &s->tcb;
@@ -444,15 +584,19 @@ static void text_out_of_order(struct ref_stack *st, struct ref_sock *s, struct r
 		n = t->rcvq.cap - off;
 	if (n < in->len)
 		in->fin = false;
+	if (n && t->sack_ok)
+		ooo_duplicate(st, s, in->seq, in->seq + n);
 	if (n == 0 || ref__ooo_add(&t->ooo, in->seq, in->seq + n) != 0) {
 		ref__drop(st, s, REF_R_TEXT_OOO_FULL);
 		in->fin = false;
 	} else {
 		ref__ring_write_at(&t->rcvq, off, in->data, n);
 		ref__event(st, REF_EV_NOTE, REF_R_TEXT_OUT_OF_ORDER, s, 0);
+		if (t->sack_ok)
+			sack_recent_push(t, in->seq);
 	}
-	if (st->prof->ack_out_of_order_now)
-		ref__ack_now(st, s, REF_R_ACK_OUT_OF_ORDER); /* MAY-13 */
+	if (st->prof->ack_out_of_order_now) /* MAY-13; with SACK blocks (RFC 2018 §4) */
+		ref__ack_now(st, s, t->sack_ok ? REF_R_SACK_BLOCKS : REF_R_ACK_OUT_OF_ORDER);
 	else if (t->t_delack == REF_NO_TIMER)
 		t->t_delack = ref__after(in->now, st->prof->delack_time);
 }
@@ -561,8 +705,9 @@ void ref__continue_at_urg(struct ref_stack *st, struct ref_sock *s, struct ref_i
 
 void ref__sync_arrives(struct ref_stack *st, struct ref_sock *s, struct ref_in *in)
 {
-	if (!check_sequence(st, s, in))
+	if (!check_timestamps(st, s, in) || !check_sequence(st, s, in))
 		return;
+	ts_recent_update(s, in);
 	s->tcb.last_rcv = in->now; /* keep-alive: the peer is alive (MUST-26) */
 	s->tcb.keep_probes = 0;
 	if (!check_rst(st, s, in) || !check_security(st, s, in) || !check_syn(st, s, in) ||

@@ -87,6 +87,10 @@ int ref__ooo_add(struct ref_ooo *o, uint32_t left, uint32_t right);
  * return `nxt`. */
 uint32_t ref__ooo_advance(struct ref_ooo *o, uint32_t nxt);
 void ref__ooo_clear(struct ref_ooo *o);
+/* Drop what lies below `seq` (ranges wholly below go, one across is cut). */
+void ref__ooo_trim(struct ref_ooo *o, uint32_t seq);
+/* The range holding `seq`, or NULL. */
+const struct ref_ooo_range *ref__ooo_find(const struct ref_ooo *o, uint32_t seq);
 
 /* ---- the TCB ----------------------------------------------------------------- */
 
@@ -115,8 +119,45 @@ struct ref_tcb {
 	bool fin_queued;       /* the user closed the sending direction */
 	bool fin_sent;
 	uint32_t fin_seq;
-	uint32_t cwnd, ssthresh; /* RFC 5681 (part 2 moves them) */
-	uint8_t snd_wscale, rcv_wscale; /* RFC 7323 (part 2); 0 here */
+	uint8_t snd_wscale, rcv_wscale; /* RFC 7323 §2.3: Snd.Wind.Shift, Rcv.Wind.Shift */
+	bool ws_sent;          /* our SYN (or SYN,ACK) carried window scale */
+	bool ws_ok;            /* negotiated */
+
+	/* RFC 7323 timestamps */
+	bool ts_ok;            /* negotiated (Snd.TS.OK) */
+	bool ts_sent;          /* our SYN carried TSopt */
+	bool ts_recent_valid;
+	uint32_t ts_recent;    /* TS.Recent */
+	uint64_t ts_recent_age; /* when TS.Recent was last set */
+	uint32_t last_ack_sent; /* Last.ACK.sent */
+
+	/* RFC 2018 / 2883 SACK */
+	bool sack_ok;          /* negotiated */
+	bool sack_sent;        /* our SYN carried SACK-permitted */
+	uint32_t sack_recent[SEG_SACK_MAX]; /* a sequence number inside each reported block,
+	                                      * most recent first */
+	uint32_t sack_nrecent;
+	bool dsack;            /* a D-SACK block waits for the next ACK */
+	struct ref_ooo_range dsack_range;
+	struct ref_ooo sacked; /* sender: scoreboard of SACKed ranges above SND.UNA */
+
+	/* congestion control, RFC 5681 / 6582 / 3042 */
+	uint32_t cwnd, ssthresh;
+	uint32_t ca_acked;     /* bytes acknowledged towards the next cwnd += SMSS */
+	uint32_t dupacks;
+	bool in_recovery;      /* fast recovery */
+	uint32_t recover;      /* RFC 6582 `recover`: highest sequence number sent at entry */
+	uint32_t high_rxt;     /* RFC 6675 HighRxt: retransmitted up to here in recovery */
+	bool rtx_one;          /* retransmit one segment at rtx_one_seq on the next output */
+	uint32_t rtx_one_seq;
+	enum ref_rule rtx_one_rule;
+	uint64_t last_send;    /* time data was last sent (RFC 5681 §4.1) */
+	uint32_t lt_bytes;     /* data sent by limited transmit (RFC 3042) */
+	uint32_t lt_allow;     /* octets limited transmit may send beyond cwnd */
+
+	/* RFC 5961 §7 challenge ACK throttling */
+	uint64_t chack_start;
+	uint32_t chack_count;
 
 	/* receive side */
 	uint32_t rcv_nxt;
@@ -266,6 +307,11 @@ struct ref_in {
 	uint32_t seg_len;      /* SEG.LEN of the original (text + SYN + FIN) */
 	bool has_mss;          /* options, parsed from seg->opts.raw */
 	uint16_t mss;
+	bool has_ws, has_sack_perm, has_ts;
+	uint8_t ws;
+	uint32_t ts_val, ts_ecr;
+	uint8_t nsack;
+	struct seg_sack_block sack[SEG_SACK_MAX];
 };
 
 /* ---- ref_stack.c ------------------------------------------------------------------- */
@@ -320,17 +366,24 @@ uint32_t ref__isn(const struct ref_stack *st, const struct ref_sock *s, uint64_t
  * they are malformed (MUST-7); with REF_BADOPT_IGNORE_REST the options
  * before the bad one are kept and 0 is returned. */
 int ref__opts_parse(const struct ref_profile *p, const struct seg *seg, struct ref_in *in);
-/* Options of a SYN or SYN,ACK we send (MUST-14, SHLD-5/MAY-3). Part 2 adds
- * window scale, SACK-permitted and timestamps here. */
-void ref__opts_syn(const struct ref_stack *st, const struct ref_sock *s, struct seg_opts *o);
-/* Options of any other segment (none in part 1; timestamps in part 2). */
+/* Options of a SYN or SYN,ACK we send, in the profile's order (MUST-14,
+ * SHLD-5/MAY-3; RFC 7323 §2.2, §3.2; RFC 2018 §2). Records what was
+ * offered (ws_sent, ts_sent, sack_sent) on a SYN. */
+void ref__opts_syn(const struct ref_stack *st, struct ref_sock *s, bool ack,
+		   struct seg_opts *o, uint64_t now);
+/* Options of any other segment: timestamps (RFC 7323 §3.2), and on an ACK
+ * SACK blocks (RFC 2018 §4, D-SACK first, RFC 2883). */
 void ref__opts_data(const struct ref_stack *st, const struct ref_sock *s,
-		    struct seg_opts *o);
-/* Bytes of options on a non-SYN segment (reduce the payload, MUST-16). */
+		    struct seg_opts *o, uint64_t now);
+/* Bytes of options on a non-SYN data segment (reduce the payload, MUST-16). */
 uint32_t ref__opts_data_len(const struct ref_sock *s);
-/* The peer's SYN options: SendMSS (MUST-14/15). */
-void ref__opts_syn_received(const struct ref_stack *st, struct ref_sock *s,
-			    const struct ref_in *in);
+/* The peer's SYN options: SendMSS (MUST-14/15), window scale, timestamps,
+ * SACK-permitted. `syn_ack`: the SYN,ACK answering ours (negotiation ends
+ * here); otherwise a SYN we will answer. */
+void ref__opts_syn_received(struct ref_stack *st, struct ref_sock *s,
+			    const struct ref_in *in, bool syn_ack);
+/* Our timestamp clock at `now` (RFC 7323 §5.4). */
+uint32_t ref__ts_now(const struct ref_stack *st, uint64_t now);
 /* Append an MSS option to raw bytes and the parsed view. */
 void ref__opts_add_mss(struct seg_opts *o, uint16_t mss);
 
@@ -406,7 +459,8 @@ void ref__listen_arrives(struct ref_stack *st, struct ref_sock *s, struct ref_in
 void ref__syn_sent_arrives(struct ref_stack *st, struct ref_sock *s, struct ref_in *in);
 void ref__sync_arrives(struct ref_stack *st, struct ref_sock *s, struct ref_in *in);
 /* Learn the peer's ISN, window and SYN options from its SYN. */
-void ref__syn_learn(struct ref_stack *st, struct ref_sock *s, const struct ref_in *in);
+void ref__syn_learn(struct ref_stack *st, struct ref_sock *s, const struct ref_in *in,
+		    bool syn_ack);
 /* The user's active OPEN has completed (ESTABLISHED from SYN-SENT or an
  * active SYN-RECEIVED). */
 void ref__connected(struct ref_stack *st, struct ref_sock *s, uint64_t now);
@@ -436,8 +490,31 @@ void ref__stop_timers(struct ref_tcb *t);
 
 /* ---- ref_cc.c: congestion control hooks (RFC 5681 in part 2) ------------------------ */
 
+/* cwnd and ssthresh of a new TCB (unlimited until ESTABLISHED). */
 void ref__cc_init(const struct ref_stack *st, struct ref_sock *s);
-void ref__cc_on_ack(const struct ref_stack *st, struct ref_sock *s, uint32_t acked);
-void ref__cc_on_timeout(const struct ref_stack *st, struct ref_sock *s);
+/* The connection is synchronized: IW (RFC 5681 §3.1). */
+void ref__cc_established(struct ref_stack *st, struct ref_sock *s);
+/* An ACK advanced SND.UNA by `acked` octets of data (old SND.UNA was
+ * `old_una`): slow start, congestion avoidance, leaving recovery. */
+void ref__cc_on_ack(struct ref_stack *st, struct ref_sock *s, uint32_t acked);
+/* A duplicate ACK (RFC 5681 §2): limited transmit, fast retransmit,
+ * window inflation. */
+void ref__cc_on_dupack(struct ref_stack *st, struct ref_sock *s);
+/* The retransmission timer expired (RFC 5681 §3.1 (4), LW). */
+void ref__cc_on_timeout(struct ref_stack *st, struct ref_sock *s);
+/* Before new data is sent at `now`: the restart window (§4.1). */
+void ref__cc_before_send(struct ref_stack *st, struct ref_sock *s, uint64_t now);
+/* The sender's SMSS: Eff.snd.MSS less the options of a data segment. */
+uint32_t ref__smss(const struct ref_sock *s);
+/* The congestion window the sender may fill now (cwnd plus the limited
+ * transmit allowance). */
+uint32_t ref__cc_window(const struct ref_stack *st, const struct ref_sock *s);
+/* Sender SACK scoreboard: is `seq` SACKed? Then *end is the right edge of
+ * its block. The left edge of the next SACKed block above `seq`, or `lim`. */
+bool ref__sacked(const struct ref_tcb *t, uint32_t seq, uint32_t *end);
+uint32_t ref__next_sacked(const struct ref_tcb *t, uint32_t seq, uint32_t lim);
+/* Record the SACK blocks of an acceptable ACK (RFC 2018 §5). Returns true if
+ * it SACKed new data. */
+bool ref__sack_update(struct ref_sock *s, const struct ref_in *in);
 
 #endif

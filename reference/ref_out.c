@@ -60,21 +60,27 @@ bool ref__window_update_due(const struct ref_stack *st, const struct ref_sock *s
 }
 
 /* The window field of a segment we send; advancing RCV.NXT+RCV.WND here
- * when the receiver SWS rule allows. The edge never moves left (SHLD-14). */
-static uint16_t window_field(const struct ref_stack *st, struct ref_sock *s)
+ * when the receiver SWS rule allows. The edge never moves left (SHLD-14).
+ * A SYN's window is never scaled (RFC 7323 §2.2); otherwise the window is
+ * shifted right by Rcv.Wind.Shift, rounded up so that the edge the peer
+ * computes does not fall below RCV.NXT+RCV.WND (§2.4: no retraction by
+ * truncation; octets the rounding adds are outside our window and not
+ * accepted). */
+static uint16_t window_field(const struct ref_stack *st, struct ref_sock *s, bool syn)
 {
 	struct ref_tcb *t = &s->tcb;
-	uint32_t edge, wnd;
+	uint32_t edge, wnd, shift = syn ? 0 : t->rcv_wscale;
 
 	if (!t->rcv_synced) {
 		wnd = t->rcvq.cap;
 		return (uint16_t)(wnd > 65535 ? 65535 : wnd);
 	}
 	edge = free_edge(t);
-	if (edge_move_worth(st, t, edge))
+	if (!syn && edge_move_worth(st, t, edge))
 		t->rcv_adv = edge;
 	wnd = seq_gt(t->rcv_adv, t->rcv_nxt) ? t->rcv_adv - t->rcv_nxt : 0;
-	wnd >>= t->rcv_wscale;
+	if (shift)
+		wnd = (uint32_t)(((uint64_t)wnd + (1u << shift) - 1) >> shift);
 	return (uint16_t)(wnd > 65535 ? 65535 : wnd);
 }
 
@@ -82,6 +88,8 @@ static uint16_t window_field(const struct ref_stack *st, struct ref_sock *s)
 
 static void ack_sent(struct ref_tcb *t)
 {
+	t->last_ack_sent = t->rcv_nxt; /* RFC 7323 §4.3 Last.ACK.sent */
+	t->dsack = false;              /* RFC 2883: each duplicate reported once */
 	t->ack_now = false;
 	t->ack_rule = REF_R_NONE;
 	t->t_delack = REF_NO_TIMER;
@@ -104,7 +112,7 @@ static struct ref_out_entry *begin_seg(struct ref_stack *st, struct ref_sock *s,
 	e->seg.flags = flags;
 	if (flags & SEG_ACK)
 		e->seg.ack = t->rcv_nxt;
-	e->seg.wnd = window_field(st, s);
+	e->seg.wnd = window_field(st, s, (flags & SEG_SYN) != 0);
 	/* §3.8.5: while SND.UP is ahead, segments carry URG and the pointer
 	 * (offset from SEG.SEQ to the octet after the urgent data, MUST-62). */
 	if (t->snd_urgent && seq_lt(seq, t->snd_up)) {
@@ -124,7 +132,7 @@ void ref__send_syn(struct ref_stack *st, struct ref_sock *s, bool ack, enum ref_
 
 	e = begin_seg(st, s, (uint8_t)(SEG_SYN | (ack ? SEG_ACK : 0)), t->iss, rule, now);
 	if (e != NULL)
-		ref__opts_syn(st, s, &e->seg.opts); /* MUST-14 */
+		ref__opts_syn(st, s, ack, &e->seg.opts, now); /* MUST-14 */
 	if (t->snd_nxt == t->iss) { /* first transmission */
 		t->snd_nxt = t->tx_nxt = t->iss + 1;
 		t->rtt_timing = true; /* RFC 6298: the handshake gives a sample */
@@ -141,7 +149,7 @@ void ref__send_ack_at(struct ref_stack *st, struct ref_sock *s, uint32_t seq, ui
 
 	if (e == NULL)
 		return;
-	ref__opts_data(st, s, &e->seg.opts);
+	ref__opts_data(st, s, &e->seg.opts, now);
 	if (len) { /* MAY-6: one garbage octet */
 		e->data[0] = 0;
 		e->seg.len = 1;
@@ -162,10 +170,12 @@ void ref__send_range(struct ref_stack *st, struct ref_sock *s, uint32_t seq, uin
 		flags |= SEG_FIN;
 	e = begin_seg(st, s, flags, seq, rule, now);
 	if (e != NULL) {
-		ref__opts_data(st, s, &e->seg.opts);
+		ref__opts_data(st, s, &e->seg.opts, now);
 		ref__ring_peek(&t->sndq, seq - data_seq, e->data, len);
 		e->seg.len = len;
 	}
+	if (len || fin)
+		t->last_send = now;
 	if (fin) {
 		t->fin_sent = true;
 		t->fin_seq = seq + len;
@@ -182,6 +192,17 @@ void ref__send_range(struct ref_stack *st, struct ref_sock *s, uint32_t seq, uin
 		t->tx_nxt = end;
 }
 
+/* RFC 7323 §3.2: TSopt "SHOULD be sent in an <RST>" (TSecr 0: no ACK). */
+static void rst_timestamp(const struct ref_stack *st, const struct ref_sock *s,
+			  struct seg_opts *o, uint64_t now)
+{
+	if (s == NULL || !s->have_tcb || !s->tcb.ts_ok || !st->prof->ts_on_rst)
+		return;
+	(void)seg_opts_add_nop(o);
+	(void)seg_opts_add_nop(o);
+	(void)seg_opts_add_ts(o, ref__ts_now(st, now), 0);
+}
+
 void ref__send_rst_abort(struct ref_stack *st, struct ref_sock *s, enum ref_rule rule,
 			 uint64_t now)
 {
@@ -192,6 +213,7 @@ void ref__send_rst_abort(struct ref_stack *st, struct ref_sock *s, enum ref_rule
 	fill_ip(st, s, &e->seg);
 	e->seg.seq = s->tcb.snd_nxt; /* §3.10.5: <SEQ=SND.NXT><CTL=RST> */
 	e->seg.flags = SEG_RST;
+	rst_timestamp(st, s, &e->seg.opts, now);
 }
 
 void ref__send_rst_reply(struct ref_stack *st, const struct ref_sock *s,
@@ -221,6 +243,8 @@ void ref__send_rst_reply(struct ref_stack *st, const struct ref_sock *s,
 			 ((in->flags & SEG_FIN) ? 1u : 0u);
 		g->flags = SEG_RST | SEG_ACK;
 	}
+	if (s != NULL && s->state != REF_LISTEN)
+		rst_timestamp(st, s, &g->opts, now);
 }
 
 void ref__ack_now(struct ref_stack *st, struct ref_sock *s, enum ref_rule rule)
@@ -241,10 +265,13 @@ static uint32_t eff_mss_now(const struct ref_sock *s)
 	return s->tcb.eff_mss > o ? s->tcb.eff_mss - o : 1;
 }
 
-/* The right edge of what may be sent: SND.UNA + min(SND.WND, cwnd). */
+/* The right edge of what may be sent: SND.UNA + min(SND.WND, cwnd), cwnd
+ * with RFC 3042's allowance. */
 static uint32_t send_edge(const struct ref_tcb *t)
 {
-	return t->snd_una + (t->snd_wnd < t->cwnd ? t->snd_wnd : t->cwnd);
+	uint32_t cw = t->cwnd > UINT32_MAX - t->lt_allow ? UINT32_MAX : t->cwnd + t->lt_allow;
+
+	return t->snd_una + (t->snd_wnd < cw ? t->snd_wnd : cw);
 }
 
 /* Usable window at `seq`; 0 when the peer shrank its window past it
@@ -288,16 +315,22 @@ static enum ref_rule send_decision(const struct ref_stack *st, const struct ref_
 	return REF_R_NONE;
 }
 
-/* Send one segment again from the retransmission point tx_nxt. */
+/* Send one segment again from the retransmission point tx_nxt, skipping
+ * what the receiver SACKed (RFC 2018 §5.1). */
 static bool send_rtx_segment(struct ref_stack *st, struct ref_sock *s, uint64_t now)
 {
 	struct ref_tcb *t = &s->tcb;
 	uint32_t seq = t->tx_nxt, data_end = ref__snd_data_seq(t) + t->sndq.len;
-	uint32_t len = 0, room;
+	uint32_t len = 0, room, end;
 	bool fin;
 
+	if (t->sacked.n && ref__sacked(t, seq, &end)) {
+		ref__event(st, REF_EV_NOTE, REF_R_SACK_SKIP, s, 0);
+		t->tx_nxt = seq_lt(end, t->snd_nxt) ? end : t->snd_nxt;
+		return seq_lt(t->tx_nxt, t->snd_nxt) && send_rtx_segment(st, s, now);
+	}
 	if (seq_lt(seq, data_end)) {
-		len = data_end - seq;
+		len = ref__next_sacked(t, seq, data_end) - seq;
 		if (len > eff_mss_now(s))
 			len = eff_mss_now(s);
 		room = usable(t, seq); /* SHLD-16: inside SND.UNA+SND.WND */
@@ -334,6 +367,7 @@ static bool send_new_segment(struct ref_stack *st, struct ref_sock *s, uint64_t 
 		ref__rtx_start(st, s, now);
 		return true;
 	}
+	ref__cc_before_send(st, s, now); /* RFC 5681 §4.1 */
 	u = usable(t, seq);
 	rule = send_decision(st, s, d, u, mss, &hold);
 	if (rule == REF_R_NONE) {
@@ -344,7 +378,43 @@ static bool send_new_segment(struct ref_stack *st, struct ref_sock *s, uint64_t 
 	len = d < u ? d : u;
 	if (len > mss)
 		len = mss;
+	if (t->lt_allow && seq_gt(seq + len, t->snd_una + t->cwnd)) {
+		rule = REF_R_CC_LIMITED_TRANSMIT; /* RFC 3042: beyond cwnd */
+		t->lt_bytes += len;
+	}
 	ref__send_range(st, s, seq, len, t->fin_queued && seq + len == data_end, rule, now);
+	ref__rtx_start(st, s, now);
+	return true;
+}
+
+/* One retransmission the congestion control asked for (fast retransmit,
+ * a partial ACK, a SACK hole), whatever cwnd says (RFC 5681 §3.2 step 3). */
+static bool send_one_rtx(struct ref_stack *st, struct ref_sock *s, uint64_t now)
+{
+	struct ref_tcb *t = &s->tcb;
+	uint32_t seq = seq_max(t->rtx_one_seq, t->snd_una), end;
+	uint32_t data_end = ref__snd_data_seq(t) + t->sndq.len, len = 0;
+	bool fin;
+
+	t->rtx_one = false;
+	while (ref__sacked(t, seq, &end))
+		seq = end;
+	if (!seq_lt(seq, t->snd_nxt))
+		return false;
+	if (seq_lt(seq, data_end)) {
+		len = ref__next_sacked(t, seq, seq_min(data_end, t->snd_nxt)) - seq;
+		if (len > eff_mss_now(s))
+			len = eff_mss_now(s);
+	}
+	fin = t->fin_sent && seq + len == t->fin_seq;
+	if (len == 0 && !fin)
+		return false;
+	if (t->rtt_timing && seq_leq(seq, t->rtt_seq) && seq_lt(t->rtt_seq, seq + len + fin))
+		t->rtt_timing = false; /* Karn */
+	st->stats.retransmits++;
+	ref__send_range(st, s, seq, len, fin, t->rtx_one_rule, now);
+	if (seq_gt(seq + len, t->high_rxt))
+		t->high_rxt = seq + len;
 	ref__rtx_start(st, s, now);
 	return true;
 }
@@ -354,6 +424,9 @@ static unsigned send_loop(struct ref_stack *st, struct ref_sock *s, uint64_t now
 {
 	struct ref_tcb *t = &s->tcb;
 	unsigned sent = 0;
+
+	if (t->rtx_one && limit > 0 && send_one_rtx(st, s, now))
+		sent++;
 
 	while (sent < limit) {
 		if (seq_lt(t->tx_nxt, t->snd_una))

@@ -7,15 +7,17 @@
  * identically, bit for bit.
  *
  * `ref_profile_rfc()` is the strict profile: the RFCs' own defaults and
- * recommendations (RFC 9293, RFC 6298, RFC 1122 where 9293 defers to it).
- * Later parts add fields (RFC 7323, 2018, 5681 details) and the `linux` and
- * `lwip` profiles; a field added later must default, in `rfc`, to what the
- * RFC says. Times are microseconds, sizes bytes.
+ * recommendations (RFC 9293, 6298, 7323, 2018, 5681, 1122 where 9293
+ * defers to it). The built-in profiles are mirrored, key for key, by the
+ * text files reference/profiles/<name>.profile that users read, copy and
+ * override (a unit test checks that they agree); the reference itself reads
+ * no file: the harness reads them and calls ref_profile_parse().
  */
 #ifndef TCPCHECK_REFERENCE_REF_PROFILE_H
 #define TCPCHECK_REFERENCE_REF_PROFILE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* What to do with a segment whose options cannot be parsed (an option
@@ -33,98 +35,263 @@ enum ref_zwp_form {
 	REF_ZWP_EMPTY_OLD,  /* an empty segment at SND.UNA-1 (Linux's form) */
 };
 
-/* Congestion control (RFC 5681). Part 1 of the reference keeps a
- * congestion window the sender obeys but does not grow or shrink it; part 2
- * adds the algorithms. */
+/* Congestion control: RFC 5681 §3 (+ RFC 6582, RFC 3042). MAY-18 lets an
+ * implementation choose its algorithm; these are the ones modelled. */
 enum ref_cc_algo {
-	REF_CC_NONE, /* cwnd stays at its initial value (UINT32_MAX: unlimited) */
+	REF_CC_NONE,    /* no congestion control: cwnd is unlimited (for tests) */
+	REF_CC_RENO,    /* RFC 5681: any new ACK ends fast recovery (lwIP) */
+	REF_CC_NEWRENO, /* RFC 5681 + RFC 6582: partial ACKs keep recovery going */
 };
 
+#define REF_PROFILE_NAME_MAX 32
+#define REF_PROFILE_OPTS_MAX 48
+
+/* Every field: the value, the RFC sentence that leaves it open, and the
+ * `rfc` profile's choice. Times are microseconds, sizes bytes. The text
+ * form (reference/profiles/<name>.profile, ref_profile_set()) uses the
+ * field names as keys; times take a unit ("200ms", "1s", "500us"). */
 struct ref_profile {
-	const char *name; /* "rfc", ... (static string) */
+	char name[REF_PROFILE_NAME_MAX]; /* "rfc", "lwip", or a file's own name */
 
-	/* ---- retransmission timer, RFC 6298 / §3.8.1 ---- */
-	uint64_t rto_initial;      /* (2.1) 1 s */
-	uint64_t rto_min;          /* (2.4) 1 s */
-	uint64_t rto_max;          /* (2.5) >= 60 s */
-	uint64_t rto_syn_fallback; /* (5.7) 3 s after a lost SYN */
-	uint64_t rto_granularity;  /* G of (2.2)/(2.3), the clock tick */
+	/* ---- retransmission timer, RFC 6298 / §3.8.1 ----
+	 * rto_initial: (2.1) "the sender SHOULD set RTO <- 1 second" (3 s MAY).
+	 * rto_min: (2.4) "SHOULD be rounded up to 1 second" (Linux: 200 ms).
+	 * rto_max: (2.5) "A maximum value MAY be placed on RTO provided it is
+	 *   at least 60 seconds."
+	 * rto_syn_fallback: (5.7) "the RTO MUST be re-initialized to 3 seconds".
+	 * rto_granularity: (2.2) G, "the clock granularity" of the timer. */
+	uint64_t rto_initial;
+	uint64_t rto_min;
+	uint64_t rto_max;
+	uint64_t rto_syn_fallback;
+	uint64_t rto_granularity;
 
-	/* ---- connection failures, §3.8.3 ---- */
-	unsigned r1_retransmissions; /* R1 as a count, SHLD-10: >= 3 */
-	uint64_t r2_data;            /* R2 for data as a time, SHLD-11: >= 100 s */
-	uint64_t r2_syn;             /* R2 for SYNs, MUST-23: >= 3 min */
+	/* ---- connection failures, §3.8.3 ----
+	 * r1_retransmissions: SHLD-10 "R1 SHOULD correspond to at least 3
+	 *   retransmissions". r2_data: SHLD-11 "R2 SHOULD correspond to at
+	 *   least 100 seconds". r2_syn: MUST-23 "at least 3 minutes". */
+	unsigned r1_retransmissions;
+	uint64_t r2_data;
+	uint64_t r2_syn;
 
-	/* ---- segment sizes, §3.7.1 ---- */
-	uint16_t mss_default_v4;  /* send MSS without an MSS option (MUST-15): 536 */
-	uint16_t mss_default_v6;  /* 1220 */
-	bool syn_mss_always;      /* MAY-3: MSS option in every SYN; else only when
-	                           * it differs from the default (SHLD-5) */
+	/* ---- segment sizes, §3.7.1 ----
+	 * mss_default_v4/v6: MUST-15 "it MUST assume a default send MSS of 536
+	 *   (IPv4) or 1220 (IPv6)" when no MSS option arrives.
+	 * syn_mss_always: SHLD-5 "SHOULD send an MSS option in every SYN when
+	 *   its receive MSS differs from the default"; MAY-3 "MAY send it
+	 *   always". */
+	uint16_t mss_default_v4;
+	uint16_t mss_default_v6;
+	bool syn_mss_always;
 
-	/* ---- buffers and windows, §3.8.6 ---- */
-	uint32_t rcv_buf;         /* receive buffer (RCV.BUFF) */
-	uint32_t snd_buf;         /* send buffer */
-	uint32_t ooo_max_ranges;  /* out-of-order ranges kept (SHLD-31), bounded */
-	uint32_t sws_fs_percent;  /* sender SWS Fs, recommended 1/2 (50) */
-	uint32_t sws_fr_percent;  /* receiver SWS Fr, recommended 1/2 (50) */
-	uint64_t sws_override;    /* sender SWS override timeout, 0.1 - 1.0 s */
+	/* ---- buffers and windows, §3.8.6 ----
+	 * rcv_buf / snd_buf: the buffers (RCV.BUFF); §3.8.6 leaves the size to
+	 *   the implementation. ooo_max_ranges: SHLD-31 "SHOULD queue out-of-order
+	 *   segments" — how many discontiguous ranges are kept (bounded here).
+	 * sws_fs_percent: §3.8.6.2.1 "Fs is a fraction whose recommended value
+	 *   is 1/2". sws_fr_percent: §3.8.6.2.2 "Fr ... recommended value 1/2".
+	 * sws_override: §3.8.6.2.1 "override timeout ... in the range 0.1 - 1.0
+	 *   seconds". zwp_form: §3.8.6.1 "The transmitting host SHOULD send the
+	 *   first zero-window probe when a zero window has existed for the
+	 *   retransmission timeout period" — the probe's form is open. */
+	uint32_t rcv_buf;
+	uint32_t snd_buf;
+	uint32_t ooo_max_ranges;
+	uint32_t sws_fs_percent;
+	uint32_t sws_fr_percent;
+	uint64_t sws_override;
 	enum ref_zwp_form zwp_form;
 
-	/* ---- sending, §3.7.4 / §3.9.1.2 ---- */
-	bool nagle;               /* SHLD-7: default for new connections */
-	bool urgent_bypasses_nagle; /* urgent data is sent at once (BSD) */
+	/* ---- sending, §3.7.4 / §3.9.1.2 ----
+	 * nagle: SHLD-7 "A TCP SHOULD implement the Nagle algorithm"; MUST-17
+	 *   lets the application disable it. urgent_bypasses_nagle: §3.8.5 does
+	 *   not say whether urgent data waits for Nagle (BSD sends it). */
+	bool nagle;
+	bool urgent_bypasses_nagle;
 
-	/* ---- acknowledgments, §3.8.6.3 ---- */
-	uint64_t delack_time;     /* MUST-40: < 0.5 s; 0 = no delayed ACKs */
-	uint32_t delack_segments; /* SHLD-19: ACK at least every 2nd full segment */
-	bool ack_out_of_order_now; /* MAY-13 / RFC 5681 §4.2 */
-	bool ack_gap_fill_now;     /* RFC 5681 §4.2 */
-	bool ack_fin_now;          /* ACK a FIN at once */
+	/* ---- acknowledgments, §3.8.6.3, RFC 5681 §4.2 ----
+	 * delack_time: MUST-40 "the delay MUST be less than 0.5 seconds";
+	 *   0 = no delayed ACKs. delack_segments: SHLD-19 "an ACK SHOULD be
+	 *   generated for at least every second full-sized segment".
+	 * ack_out_of_order_now: MAY-13; RFC 5681 §4.2 "A TCP receiver SHOULD
+	 *   send an immediate duplicate ACK when an out-of-order segment
+	 *   arrives". ack_gap_fill_now: RFC 5681 §4.2 "SHOULD send an immediate
+	 *   ACK when the incoming segment fills in all or part of a gap".
+	 * ack_fin_now: the RFC acknowledges a FIN; whether at once is open. */
+	uint64_t delack_time;
+	uint32_t delack_segments;
+	bool ack_out_of_order_now;
+	bool ack_gap_fill_now;
+	bool ack_fin_now;
 
-	/* ---- closing, §3.6 ---- */
-	uint64_t msl;             /* §3.4.2: 2 min; TIME-WAIT lasts 2*MSL (MUST-13) */
-	bool rst_on_close_unread; /* SHLD-3: close() with unread data sends RST */
-	bool rst_on_data_after_close; /* SHLD-3: data after close() draws RST (MAY-1) */
-	uint64_t fin_wait_2_timeout; /* orphans in FIN-WAIT-2; 0 = none (the RFC has none) */
+	/* ---- closing, §3.6 ----
+	 * msl: §3.4.2 "MSL ... is taken to be 2 minutes ... an engineering
+	 *   choice"; TIME-WAIT lasts 2*MSL (MUST-13).
+	 * rst_on_close_unread / rst_on_data_after_close: SHLD-3 / MAY-1, the
+	 *   half-duplex close. fin_wait_2_timeout: not in the RFC (0 = none);
+	 *   stacks reap orphans. */
+	uint64_t msl;
+	bool rst_on_close_unread;
+	bool rst_on_data_after_close;
+	uint64_t fin_wait_2_timeout;
 
-	/* ---- keep-alive, §3.8.4 ---- */
-	bool keepalive;           /* MUST-25: off */
-	uint64_t keepalive_idle;  /* MUST-28: >= 2 h */
-	uint64_t keepalive_intvl; /* between unanswered probes */
-	uint32_t keepalive_count; /* unanswered probes before giving up (MUST-29: > 1) */
-	bool keepalive_garbage_octet; /* MAY-6 */
+	/* ---- keep-alive, §3.8.4 ----
+	 * keepalive: MUST-25 "MUST default to off". keepalive_idle: MUST-28
+	 *   "MUST be configurable and MUST default to no less than two hours".
+	 * keepalive_intvl / keepalive_count: open; MUST-29 "MUST NOT interpret
+	 *   failure to respond to any specific probe as a dead connection".
+	 * keepalive_garbage_octet: MAY-6 (one garbage octet, for old peers). */
+	bool keepalive;
+	uint64_t keepalive_idle;
+	uint64_t keepalive_intvl;
+	uint32_t keepalive_count;
+	bool keepalive_garbage_octet;
 
-	/* ---- RFC 5961 (the §3.10.7.4 branch for stacks that implement it) ---- */
-	bool rfc5961_rst;         /* challenge ACK for in-window RSTs */
-	bool rfc5961_syn;         /* challenge ACK for SYNs in synchronized states */
-	bool rfc5961_ack;         /* MAY-12: ACK range check */
+	/* ---- RFC 5961 (§3.10.7.4 presents it as a choice) ----
+	 * rfc5961_rst: §3 "SHOULD" challenge in-window RSTs (off: RFC 793, any
+	 *   in-window RST resets). rfc5961_syn: §4 SYN in a synchronized state
+	 *   draws a challenge ACK (off: RFC 793 reset). rfc5961_ack: MAY-12,
+	 *   the ACK range [SND.UNA - MAX.SND.WND, SND.NXT] of §5.2.
+	 * challenge_ack_limit / challenge_ack_period: §7 "implementations
+	 *   SHOULD include an ACK throttling mechanism", values left open (the
+	 *   RFC's example: 10 in 5 seconds). Per connection (erratum 4772: a
+	 *   global counter is a side channel); 0 = unthrottled. */
+	bool rfc5961_rst;
+	bool rfc5961_syn;
+	bool rfc5961_ack;
+	uint32_t challenge_ack_limit;
+	uint64_t challenge_ack_period;
 
-	/* ---- choices in §3.10 ---- */
-	bool rst_in_time_wait_closes; /* §3.10.7.4 (RFC 1337 would ignore it) */
-	bool syn_rcvd_passive_syn_to_listen; /* §3.10.7.4 fourth: back to LISTEN */
+	/* ---- choices in §3.10 ----
+	 * rst_in_time_wait_closes: §3.10.7.4 closes; RFC 1337 would ignore.
+	 * syn_rcvd_passive_syn_to_listen: §3.10.7.4 fourth, back to LISTEN.
+	 * bad_option: MUST-7 "MUST handle an illegal option length" — how. */
+	bool rst_in_time_wait_closes;
+	bool syn_rcvd_passive_syn_to_listen;
 	enum ref_bad_option_action bad_option;
 
-	/* ---- ICMP, §3.9.2.2 ---- */
-	bool icmp_soft_aborts_syn_sent; /* RFC 5461 practice; the RFC says no (MUST-56) */
-	bool icmp_hard_aborts_synchronized; /* SHLD-26; RFC 5927 would not */
-	bool icmp_check_seq;      /* RFC 5927 §4.1: quoted SEQ in [SND.UNA, SND.NXT) */
+	/* ---- ICMP, §3.9.2.2 ---- (MUST-56 / RFC 5461; SHLD-26; RFC 5927 §4.1) */
+	bool icmp_soft_aborts_syn_sent;
+	bool icmp_hard_aborts_synchronized;
+	bool icmp_check_seq;
 
-	/* ---- IP ---- */
-	uint8_t ttl;              /* MUST-49: default TTL / hop limit */
-	uint8_t tos;              /* MUST-48: default Diffserv field */
+	/* ---- IP ---- MUST-49 "a default TTL"; MUST-48 the Diffserv field. */
+	uint8_t ttl;
+	uint8_t tos;
 
-	/* ---- congestion control, RFC 5681 (part 2) ---- */
+	/* ---- RFC 7323 window scale, §2 ----
+	 * wscale: §2.2 "This option MAY be sent in an initial <SYN> segment"
+	 *   (on: offered on active opens, accepted on passive ones).
+	 * wscale_shift: §2.3 the shift is the receiver's choice, "shift.cnt"
+	 *   up to 14; -1 = the smallest that lets rcv_buf be advertised. */
+	bool wscale;
+	int wscale_shift;
+
+	/* ---- RFC 7323 timestamps, §3-§5 ----
+	 * timestamps: §3.2 "TCPs MAY send the TSopt in an initial <SYN>".
+	 * ts_tick: §5.4 the clock "SHOULD tick ... between 1 ms and 1 second"
+	 *   (microseconds per tick). ts_offset: added to the clock; §5.4 /
+	 *   RFC 7323 §7.1 suggest a random offset per connection, a value here.
+	 * ts_drop_missing: §3.2 "a non-<RST> segment ... without TSopt ...
+	 *   SHOULD be silently dropped" once negotiated (off: processed).
+	 * ts_on_rst: §3.2 TSopt "SHOULD be sent in an <RST> segment".
+	 * paws: §5 PAWS (R1) on; paws_idle: §5.5 TS.Recent is invalid after an
+	 *   idle time longer than 24 days (2^31 ms) — the value used.
+	 * ts_rtt: §4.1 RTTM, RTT samples from TSecr on ACKs that advance
+	 *   SND.UNA (off: RFC 6298 timing with Karn's rule). */
+	bool timestamps;
+	uint64_t ts_tick;
+	uint32_t ts_offset;
+	bool ts_drop_missing;
+	bool ts_on_rst;
+	bool paws;
+	uint64_t paws_idle;
+	bool ts_rtt;
+
+	/* ---- RFC 2018 SACK, RFC 2883 D-SACK ----
+	 * sack: §2 "SACK-Permitted ... MAY be sent in a SYN". dsack: RFC 2883
+	 *   is an extension the receiver chooses to send. sack_clear_on_rto:
+	 *   RFC 2018 §5.1 "the data sender SHOULD ... ignore prior SACK
+	 *   information" after a timeout; RFC 6675 §5.1 would keep it. */
+	bool sack;
+	bool dsack;
+	bool sack_clear_on_rto;
+
+	/* ---- SYN options, order: no RFC fixes it (RFC 7323 Appendix A only
+	 * suggests NOP padding) ----
+	 * syn_options / synack_options: comma-separated kinds in order: mss,
+	 *   sackok, ts, ws, nop. A run of nop belongs to the option after it
+	 *   and goes when that option is not sent; the list is padded with EOL
+	 *   to 4 bytes. A SYN,ACK carries ws / ts / sackok only if the SYN did. */
+	char syn_options[REF_PROFILE_OPTS_MAX];
+	char synack_options[REF_PROFILE_OPTS_MAX];
+
+	/* ---- congestion control, RFC 5681 (+ 6582, 3042) ----
+	 * cc: MAY-18, the algorithm. iw_segments: §3.1 "IW, the initial value
+	 *   of cwnd, MUST be set using the following guidelines as an upper
+	 *   bound" — 0 uses that table (4/3/2 segments by SMSS); N segments
+	 *   otherwise (RFC 6928: 10). iw_one_after_syn_loss: §3.1 "If the SYN or
+	 *   SYN/ACK is lost, the initial window ... MUST consist of no more than
+	 *   one full-sized segment" (RFC 6928 relaxes it).
+	 * abc_limit: §3.1 slow start "cwnd += min (N, SMSS)" — L of RFC 3465,
+	 *   in SMSS. dupthresh: §3.2 "three duplicate ACKs". limited_transmit:
+	 *   RFC 3042 "SHOULD". idle_restart: §4.1 "SHOULD set cwnd to no more
+	 *   than RW before beginning transmission" after an idle RTO.
+	 * sack_recovery: RFC 6675 — with SACK, recovery retransmits the holes
+	 *   below the highest SACKed octet and never SACKed data. */
 	enum ref_cc_algo cc;
+	uint32_t iw_segments;
+	bool iw_one_after_syn_loss;
+	uint32_t abc_limit;
+	uint32_t dupthresh;
+	bool limited_transmit;
+	bool idle_restart;
+	bool sack_recovery;
 
-	/* ---- listen ---- */
-	uint32_t max_backlog;     /* cap on listen()'s backlog (somaxconn) */
+	/* ---- listen ---- the backlog cap (somaxconn), not in the RFC. */
+	uint32_t max_backlog;
 };
 
 /* The strict RFC profile. The result is a static constant; copy it to
  * change fields. Never NULL. */
 const struct ref_profile *ref_profile_rfc(void);
 
-/* The profile named `name` ("rfc"), or NULL. */
+/* A built-in profile by name ("rfc", "lwip"), or NULL. Static. */
 const struct ref_profile *ref_profile_by_name(const char *name);
+
+/* The names of the built-in profiles, NULL-terminated; static. */
+const char *const *ref_profile_names(void);
+
+/* ---- the text form ----------------------------------------------------------- */
+
+/* Set one field of `p` from its key (the field name) and a value string.
+ * Values: on/off (also true/false, 1/0) for switches; decimal numbers for
+ * counts and sizes; times as a number with a unit, "200ms", "1s", "1.5s",
+ * "500us" (a bare number is microseconds); enums by name (cc = newreno,
+ * zwp_form = new-octet, bad_option = drop, ...); `wscale_shift` also takes
+ * "auto". The key `base` copies a built-in profile (its name kept if `p`
+ * has one). Returns 0, or -EINVAL with a message in `err` (may be NULL;
+ * at most `errcap` bytes) for an unknown key or a bad value. `p` is left
+ * unchanged on error. Pure: no I/O. */
+int ref_profile_set(struct ref_profile *p, const char *key, const char *value, char *err,
+		    size_t errcap);
+
+/* Parse a whole profile file's text: one `key = value` a line, `#` starts a
+ * comment, blank lines ignored. Applies the lines in order to `p` (start it
+ * from a built-in, or use `base = rfc` as the first line). Returns 0 or
+ * -EINVAL with "line N: message" in `err`; on error `p` holds the lines
+ * before the bad one. */
+int ref_profile_parse(struct ref_profile *p, const char *text, char *err, size_t errcap);
+
+/* The value of field `key` as ref_profile_set() reads it, into buf. Returns
+ * 0, or -EINVAL for an unknown key. */
+int ref_profile_get(const struct ref_profile *p, const char *key, char *buf, size_t cap);
+
+/* The keys, in the struct's order, NULL-terminated; static. */
+const char *const *ref_profile_keys(void);
+
+/* Write `p` as a profile file (every key). Returns the length it needs
+ * (like snprintf); the text is cut to `cap`. */
+size_t ref_profile_format(const struct ref_profile *p, char *buf, size_t cap);
 
 #endif

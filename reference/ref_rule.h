@@ -232,6 +232,62 @@
 	X(FIN_WAIT_2_TIMEOUT, "impl-fin-wait-2-timeout", "", NULL,                                \
 	  "a closed (orphaned) connection waited in FIN-WAIT-2 for the profile's timeout: "       \
 	  "deleted (not in the RFC; off in the rfc profile)")                                      \
+	/* ---- RFC 5961 §7 ---- */                                                               \
+	X(CHALLENGE_ACK_LIMIT, "RFC5961-7-challenge-ack-limit", "RFC 5961 §7", NULL,              \
+	  "the connection's challenge ACK budget for this period is spent: the segment is "       \
+	  "dropped without an ACK")                                                                \
+	/* ---- RFC 7323 ---- */                                                                  \
+	X(WS_SHIFT_CAPPED, "RFC7323-2.3-shift-capped", "RFC 7323 §2.3", NULL,                     \
+	  "a window scale shift count above 14 is logged and taken as 14")                        \
+	X(WS_SYN_UNSCALED, "RFC7323-2.2-syn-window-unscaled", "RFC 7323 §2.2", NULL,              \
+	  "the window field of a SYN or SYN,ACK is never scaled; scaling starts after the SYNs "  \
+	  "and only if both carried the option")                                                   \
+	X(TS_MISSING_DROP, "RFC7323-3.2-missing-ts-drop", "RFC 7323 §3.2", NULL,                  \
+	  "timestamps were negotiated and a non-RST segment arrives without TSopt: dropped "      \
+	  "silently (the connection is not aborted)")                                              \
+	X(TS_RECENT, "RFC7323-4.3-ts-recent", "RFC 7323 §4.3", NULL,                              \
+	  "TS.Recent <- SEG.TSval when SEG.TSval >= TS.Recent and SEG.SEQ =< Last.ACK.sent; "     \
+	  "every TSecr we send echoes TS.Recent")                                                  \
+	X(TS_RTTM, "RFC7323-4.1-rttm", "RFC 7323 §4.1", NULL,                                     \
+	  "an ACK that advances SND.UNA gives an RTT sample now - SEG.TSecr (RFC 6298 estimator)") \
+	X(PAWS_DROP, "RFC7323-5.3-paws-drop", "RFC 7323 §5.3", NULL,                              \
+	  "PAWS: SEG.TSval < TS.Recent on a non-RST segment: an old duplicate; send an ACK and "  \
+	  "drop it")                                                                                \
+	X(PAWS_IDLE, "RFC7323-5.5-paws-idle", "RFC 7323 §5.5", NULL,                              \
+	  "TS.Recent is older than 24 days (idle connection): it is invalid, the segment is "     \
+	  "accepted and TS.Recent reloaded from it")                                               \
+	/* ---- RFC 2018, 2883, 6675 ---- */                                                     \
+	X(SACK_BLOCKS, "RFC2018-4-sack-blocks", "RFC 2018 §4", NULL,                              \
+	  "out-of-order data is held: the ACK carries SACK blocks, the block of the newest "      \
+	  "segment first, then the most recently reported ones (at most 4, 3 with timestamps)")   \
+	X(DSACK, "RFC2883-4-dsack", "RFC 2883 §4", NULL,                                          \
+	  "a duplicate segment arrived: the ACK reports it in a first D-SACK block (and the "     \
+	  "block that holds it second)")                                                            \
+	X(SACK_SKIP, "RFC2018-5.1-skip-sacked", "RFC 2018 §5.1", NULL,                            \
+	  "a retransmission skips data the receiver has SACKed")                                  \
+	X(SACK_RTX_HOLE, "RFC6675-5-retransmit-hole", "RFC 6675 §5", NULL,                        \
+	  "SACK loss recovery: the next un-SACKed hole below the highest SACKed octet is "        \
+	  "retransmitted")                                                                          \
+	/* ---- RFC 5681, 6582, 3042 ---- */                                                     \
+	X(CC_FAST_RETRANSMIT, "RFC5681-3.2-fast-retransmit", "RFC 5681 §3.2", NULL,               \
+	  "the third duplicate ACK: ssthresh = max(FlightSize/2, 2*SMSS), the segment at "        \
+	  "SND.UNA is retransmitted, cwnd = ssthresh + 3*SMSS (fast recovery)")                   \
+	X(CC_LIMITED_TRANSMIT, "RFC3042-2-limited-transmit", "RFC 3042 §2", NULL,                 \
+	  "the first or second duplicate ACK: one new segment may go out beyond cwnd (at most "   \
+	  "cwnd + 2*SMSS outstanding)")                                                            \
+	X(CC_PARTIAL_ACK, "RFC6582-3.2-partial-ack", "RFC 6582 §3.2", NULL,                       \
+	  "NewReno: an ACK of new data below `recover` retransmits the first unacknowledged "     \
+	  "segment, cwnd deflates by the amount acknowledged (plus SMSS)")                          \
+	X(CC_RECOVERY_EXIT, "RFC5681-3.2-recovery-exit", "RFC 5681 §3.2", NULL,                   \
+	  "an ACK of all data up to `recover` (Reno: any new ACK) ends fast recovery; cwnd is "   \
+	  "deflated to ssthresh")                                                                  \
+	X(CC_NO_REENTRY, "RFC6582-3.2-no-reentry", "RFC 6582 §3.2", NULL,                         \
+	  "duplicate ACKs that do not cover `recover` do not start a new fast retransmit")        \
+	X(CC_LOSS_WINDOW, "RFC5681-3.1-loss-window", "RFC 5681 §3.1", NULL,                       \
+	  "the retransmission timer expired: ssthresh = max(FlightSize/2, 2*SMSS) (held on a "    \
+	  "repeated timeout), cwnd = LW = 1 SMSS")                                                  \
+	X(CC_RESTART_WINDOW, "RFC5681-4.1-restart-window", "RFC 5681 §4.1", NULL,                 \
+	  "no data sent for longer than an RTO: cwnd = min(IW, cwnd) before sending")             \
 	/* ---- ICMP, §3.9.2.2 ---- */                                                            \
 	X(ICMP_SOURCE_QUENCH, "3.9.2.2-source-quench", "§3.9.2.2", "MUST-55",                     \
 	  "ICMP Source Quench is discarded silently")                                             \

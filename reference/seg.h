@@ -145,6 +145,12 @@ struct seg_opts {
 /* Reset to no options. */
 void seg_opts_clear(struct seg_opts *o);
 
+/* The length a known option kind must have (MSS 4, window scale 3,
+ * SACK-permitted 2, timestamps 10), 0 for SACK (variable: 2 + 8n), -1 for
+ * a kind this codec does not know. Shared by the codec and the reference's
+ * own option walker. */
+int seg_opt_fixed_len(uint8_t kind);
+
 /* Append one option to `raw` and update the view. Each returns 0, or
  * SEG_ESPACE if the option does not fit the 40-byte space. No padding is
  * added: call seg_opts_pad() after the last one (the encoder pads too). */

@@ -26,8 +26,7 @@ void seg_opts_clear(struct seg_opts *o)
 	memset(o, 0, sizeof *o);
 }
 
-/* The length a known kind must have, 0 for SACK (variable), -1 if unknown. */
-static int fixed_len(uint8_t kind)
+int seg_opt_fixed_len(uint8_t kind)
 {
 	switch (kind) {
 	case SEG_OPT_MSS:
@@ -53,7 +52,7 @@ static bool sack_len_ok(uint8_t len)
 
 static int check_len(const uint8_t *p, struct seg_err *err, size_t at)
 {
-	int want = fixed_len(p[0]);
+	int want = seg_opt_fixed_len(p[0]);
 	if (want > 0 && p[1] != want)
 		return SEG__FAIL(err, SEG_EOPTVAL, at + 1,
 				 "TCP option kind %u has length %u, expected %d", p[0], p[1], want);

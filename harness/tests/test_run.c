@@ -276,9 +276,9 @@ static void test_unhonoured_config_skips(void **state)
 {
 	struct run_result r;
 	(void)state;
-	run_text("// @config iw=10\n0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n", &r, false);
+	run_text("// @config ecn=on\n0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n", &r, false);
 	assert_int_equal(r.verdict, RUN_SKIP);
-	assert_non_null(strstr(r.reason, "iw"));
+	assert_non_null(strstr(r.reason, "ecn"));
 	run_result_free(&r);
 }
 

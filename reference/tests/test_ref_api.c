@@ -423,7 +423,7 @@ static void test_api_names_and_tcb_info(void **state)
 	assert_int_equal(info.iss, fx->iss);
 	assert_int_equal(info.irs, fx->irs);
 	assert_int_equal(info.rcv_wnd, 65535);
-	assert_int_equal(info.cwnd, UINT32_MAX); /* part 1: unlimited */
+	assert_int_equal(info.cwnd, 3 * 1460); /* RFC 5681 §3.1: IW for SMSS 1460 */
 	assert_int_equal(info.passive, 1);
 	fd = ref_socket(fx->st, SEG_IPV4, fx->now);
 	assert_int_equal(ref_tcb_info(fx->st, fd, &info), 0);

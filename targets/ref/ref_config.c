@@ -63,9 +63,18 @@ static int apply_setting(const struct tgt_setting *s, struct ref_stack_config *s
 	bool b = false;
 	int rc = 0;
 	const char *k = s->key, *v = s->value;
-	if (!strcmp(k, "sack") || !strcmp(k, "ts") || !strcmp(k, "wscale") || !strcmp(k, "ecn"))
+	if (!strcmp(k, "ecn"))
 		return feature_off_only(k, v, why, cap);
-	if (!strcmp(k, "mss")) {
+	if (!strcmp(k, "sack")) {
+		rc = parse_bool(v, &b);
+		p->sack = b;
+	} else if (!strcmp(k, "ts")) {
+		rc = parse_bool(v, &b);
+		p->timestamps = b;
+	} else if (!strcmp(k, "wscale")) {
+		rc = parse_bool(v, &b);
+		p->wscale = b;
+	} else if (!strcmp(k, "mss")) {
 		rc = parse_uint(v, 65495, &n);
 		if (rc == 0 && n < 64)
 			rc = -EINVAL;
@@ -85,8 +94,12 @@ static int apply_setting(const struct tgt_setting *s, struct ref_stack_config *s
 	} else if (!strcmp(k, "rto_min")) {
 		rc = parse_seconds(v, &p->rto_min);
 	} else if (!strcmp(k, "iw")) {
-		snprintf(why, cap, "@config iw=%s: congestion control is not modelled yet", v);
-		return -ENOTSUP;
+		rc = parse_uint(v, 1000, &n);
+		if (rc == 0 && n == 0)
+			rc = -EINVAL;
+		p->iw_segments = (uint32_t)n;
+		if (p->cc == REF_CC_NONE)
+			p->cc = REF_CC_NEWRENO;
 	} else {
 		snprintf(why, cap, "unknown @config key '%s'", k);
 		return -EINVAL;
@@ -105,18 +118,64 @@ static void set_addr(struct ref_stack_config *sc, int family, const uint8_t *add
 	sc->naddrs = 1;
 }
 
+/* A profile file (`--profile path/x.profile`): its text over the `rfc`
+ * profile (a file may start with `base = lwip`). Targets may read files;
+ * the reference only parses the text. */
+static int load_profile_file(const char *path, struct ref_profile *p, char *why, size_t cap)
+{
+	char text[16384], err[200];
+	size_t n;
+	FILE *f = fopen(path, "r");
+	const char *base = strrchr(path, '/');
+
+	if (f == NULL) {
+		snprintf(why, cap, "profile %s: %s", path, strerror(errno));
+		return -EINVAL;
+	}
+	n = fread(text, 1, sizeof text - 1, f);
+	if (!feof(f)) {
+		fclose(f);
+		snprintf(why, cap, "profile %s: larger than %zu bytes", path, sizeof text - 1);
+		return -EINVAL;
+	}
+	fclose(f);
+	text[n] = '\0';
+	*p = *ref_profile_rfc();
+	snprintf(p->name, sizeof p->name, "%.*s", (int)(sizeof p->name - 1),
+		 base ? base + 1 : path);
+	if (strstr(p->name, ".profile"))
+		*strstr(p->name, ".profile") = '\0';
+	if (ref_profile_parse(p, text, err, sizeof err) != 0) {
+		snprintf(why, cap, "profile %s: %s", path, err);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static bool is_profile_path(const char *name)
+{
+	size_t n = strlen(name);
+	return strchr(name, '/') != NULL || (n > 8 && !strcmp(name + n - 8, ".profile"));
+}
+
 int ref_tgt_config(const struct tgt_config *cfg, struct ref_stack_config *sc, char *why,
 		   size_t cap)
 {
 	const struct ref_profile *prof;
 	size_t i;
 	ref_stack_config_default(sc);
-	prof = ref_profile_by_name(cfg->profile ? cfg->profile : "rfc");
-	if (!prof) {
-		snprintf(why, cap, "unknown profile '%s'", cfg->profile);
-		return -EINVAL;
+	if (cfg->profile && is_profile_path(cfg->profile)) {
+		int rc = load_profile_file(cfg->profile, &sc->profile, why, cap);
+		if (rc != 0)
+			return rc;
+	} else {
+		prof = ref_profile_by_name(cfg->profile ? cfg->profile : "rfc");
+		if (!prof) {
+			snprintf(why, cap, "unknown profile '%s'", cfg->profile);
+			return -EINVAL;
+		}
+		sc->profile = *prof;
 	}
-	sc->profile = *prof;
 	set_addr(sc, cfg->family, cfg->local_addr);
 	sc->isn_key[0] = cfg->seed;
 	sc->isn_key[1] = cfg->seed ^ 0x7463706368656b00ull; /* "tcpchek" */
