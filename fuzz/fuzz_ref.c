@@ -13,7 +13,9 @@
  * Environment: FZ_TRANSITIONS=PATH writes, at exit, every distinct
  * transition reached ("FROM TO KIND RULE-ID" lines): the benchmark counts
  * them. FZ_PLANTED=1 turns on the planted defect (the end-to-end test of
- * tcpcheck fuzz-to-script). */
+ * tcpcheck fuzz-to-script). FZ_IGNORE=SIG,SIG... lets inputs that break
+ * only those invariants pass (a development aid, to look past a finding
+ * not fixed yet; CI never sets it). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +37,20 @@ static uint8_t state_counters[NCOUNTERS];
 #define NKEYS (REF_STATE_COUNT * REF_STATE_COUNT * NKINDS * (REF_R_COUNT + 1))
 static uint8_t reached[NKEYS / 8 + 1];
 static bool planted;
+static const char *ignore;
+
+static bool ignored(const char *sig)
+{
+	size_t n = strlen(sig);
+	const char *p = ignore;
+	while (p && *p) {
+		if (strncmp(p, sig, n) == 0 && (p[n] == ',' || p[n] == '\0'))
+			return true;
+		p = strchr(p, ',');
+		p = p ? p + 1 : NULL;
+	}
+	return false;
+}
 
 static unsigned key_of(const struct ref_event *ev)
 {
@@ -78,6 +94,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	planted = p && strcmp(p, "1") == 0;
+	ignore = getenv("FZ_IGNORE");
 	atexit(write_transitions);
 	return 0;
 }
@@ -89,7 +106,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fz_violation v;
 	size_t n = fz_decode(data, size, acts, FZ_MAX_ACTIONS);
 	int rc = fz_run(acts, n, &cfg, &v);
-	if (rc == 1) {
+	if (rc == 1 && !ignored(v.sig)) {
 		fprintf(stderr, "fuzz_ref: invariant violated: %s: %s (after action %zu)\n", v.sig,
 			v.what, v.action);
 		abort();

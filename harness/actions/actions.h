@@ -143,7 +143,7 @@ struct fz_action {
 	uint16_t win;
 	uint16_t urp;
 	uint8_t opt_code;	    /* 0..15 */
-	uint8_t opt[40];	    /* the option's parameter bytes */
+	uint8_t opt[41];	    /* the option's parameter bytes (raw: count + 40) */
 	uint8_t opt_n;
 	/* TIME */
 	uint8_t time_code;

@@ -374,14 +374,14 @@ static int check_tcb(struct fz_exec *ex, int fd, const struct ref_tcb_info *t,
 
 static int check_all(struct fz_exec *ex, struct fz_violation *v)
 {
-	struct ref_stats stats;
 	int fd;
+	/* Segments lost to the bounded output queue (OUTQ) are not checked:
+	 * a tiny MSS and a 64 KB send fill any bound, and the stack counts
+	 * them as a caller's limit (REF_R_OUTPUT_QUEUE_FULL), not a bug. */
 	if (ex->planted_hit)
-		return violate(v, "planted-defect", "the planted defect: URG+FIN 7 octets accepted");
-	ref_stack_stats(ex->st, &stats);
-	if (stats.output_lost)
-		return violate(v, "output-queue-overflow", "%llu segments lost",
-			       (unsigned long long)stats.output_lost);
+		return violate(v, "planted-defect",
+			       "the planted defect: a 7-octet URG+FIN took the connection to "
+			       "CLOSE-WAIT");
 	for (fd = FD_BASE; fd < FD_BASE + NFD; fd++) {
 		struct ref_tcb_info t;
 		if (ref_tcb_info(ex->st, fd, &t) != 0 || t.state == REF_CLOSED ||
