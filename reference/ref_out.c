@@ -89,7 +89,6 @@ static uint16_t window_field(const struct ref_stack *st, struct ref_sock *s, boo
 static void ack_sent(struct ref_tcb *t)
 {
 	t->last_ack_sent = t->rcv_nxt; /* RFC 7323 §4.3 Last.ACK.sent */
-	t->dsack = false;              /* RFC 2883: each duplicate reported once */
 	t->ack_now = false;
 	t->ack_rule = REF_R_NONE;
 	t->t_delack = REF_NO_TIMER;
@@ -150,6 +149,7 @@ void ref__send_ack_at(struct ref_stack *st, struct ref_sock *s, uint32_t seq, ui
 	if (e == NULL)
 		return;
 	ref__opts_data(st, s, &e->seg.opts, now);
+	s->tcb.dsack = false; /* RFC 2883: each duplicate is reported once */
 	if (len) { /* MAY-6: one garbage octet */
 		e->data[0] = 0;
 		e->seg.len = 1;
@@ -171,6 +171,7 @@ void ref__send_range(struct ref_stack *st, struct ref_sock *s, uint32_t seq, uin
 	e = begin_seg(st, s, flags, seq, rule, now);
 	if (e != NULL) {
 		ref__opts_data(st, s, &e->seg.opts, now);
+		t->dsack = false;
 		ref__ring_peek(&t->sndq, seq - data_seq, e->data, len);
 		e->seg.len = len;
 	}
