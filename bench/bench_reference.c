@@ -12,9 +12,14 @@
  * peer resets the connection and the socket is closed: each handshake a
  * fresh connection on a new port.
  *
+ * The bulk run is repeated with RFC 7323 timestamps and SACK negotiated
+ * (every segment carries TSopt; every 32nd pair of segments arrives
+ * swapped, so the stack holds one out of order and sends SACK blocks).
+ *
  * Prints name=value lines:
  *   segments_per_sec=N   bulk data segments through the whole path
  *   ns_per_segment=X
+ *   ts_sack_segments_per_sec=N, ts_sack_ns_per_segment=X  (the variant)
  *   handshakes_per_sec=N
  * Run it on one core (ci/bench.sh does: taskset -c 0). */
 #include <stdio.h>
@@ -52,6 +57,8 @@ struct bench {
 	uint64_t now;
 	uint64_t encoded_out;
 	uint32_t iss;
+	int ts_sack;     /* negotiate timestamps and SACK, reorder a little */
+	uint32_t tsval;  /* the peer's timestamp clock */
 };
 
 static void peer_seg(struct seg *s, uint16_t sport, uint32_t seq, uint32_t ack, uint8_t flags)
@@ -128,9 +135,18 @@ static int handshake(struct bench *b, int lfd, uint16_t port, uint32_t irs)
 	int fd;
 	peer_seg(&s, port, irs, 0, SEG_SYN);
 	seg_opts_add_mss(&s.opts, MSS);
+	if (b->ts_sack) {
+		seg_opts_add_sack_perm(&s.opts);
+		seg_opts_add_ts(&s.opts, ++b->tsval, 0);
+	}
 	deliver(b, &s);
 	drain(b, &iss);
 	peer_seg(&s, port, irs + 1, iss + 1, SEG_ACK);
+	if (b->ts_sack) {
+		seg_opts_add_nop(&s.opts);
+		seg_opts_add_nop(&s.opts);
+		seg_opts_add_ts(&s.opts, ++b->tsval, 1);
+	}
 	deliver(b, &s);
 	drain(b, NULL);
 	fd = ref_accept(b->st, lfd, NULL, b->now);
@@ -146,10 +162,24 @@ static void encode_batch(struct bench *b, uint32_t *seq)
 		struct seg s;
 		peer_seg(&s, 40000, *seq, b->iss + 1, SEG_ACK);
 		s.payload = b->payload;
-		s.len = MSS;
+		s.len = MSS - (b->ts_sack ? 12 : 0);
+		if (b->ts_sack) {
+			seg_opts_add_nop(&s.opts);
+			seg_opts_add_nop(&s.opts);
+			seg_opts_add_ts(&s.opts, ++b->tsval, 1);
+		}
 		if (seg_encode(&s, b->batch[k], sizeof b->batch[k], &b->batch_len[k]) != 0)
 			exit(1);
-		*seq += MSS;
+		*seq += (uint32_t)s.len;
+	}
+	for (k = 0; b->ts_sack && k + 1 < BATCH; k += 32) { /* one pair swapped */
+		uint8_t tmp[MSS + 40];
+		size_t n = b->batch_len[k];
+		memcpy(tmp, b->batch[k], n);
+		memcpy(b->batch[k], b->batch[k + 1], b->batch_len[k + 1]);
+		memcpy(b->batch[k + 1], tmp, n);
+		b->batch_len[k] = b->batch_len[k + 1];
+		b->batch_len[k + 1] = n;
 	}
 }
 
@@ -181,9 +211,15 @@ static void bulk(struct bench *b)
 		path += now_s() - t1;
 	}
 	total = now_s() - t0;
-	printf("segments=%u\nsegments_per_sec=%.0f\nns_per_segment=%.1f\n", BULK_SEGMENTS,
-	       BULK_SEGMENTS / path, path * 1e9 / BULK_SEGMENTS);
-	printf("segments_per_sec_with_peer_encode=%.0f\n", BULK_SEGMENTS / total);
+	if (b->ts_sack) {
+		printf("ts_sack_segments_per_sec=%.0f\nts_sack_ns_per_segment=%.1f\n",
+		       BULK_SEGMENTS / path, path * 1e9 / BULK_SEGMENTS);
+		printf("ts_sack_segments_per_sec_with_peer_encode=%.0f\n", BULK_SEGMENTS / total);
+	} else {
+		printf("segments=%u\nsegments_per_sec=%.0f\nns_per_segment=%.1f\n", BULK_SEGMENTS,
+		       BULK_SEGMENTS / path, path * 1e9 / BULK_SEGMENTS);
+		printf("segments_per_sec_with_peer_encode=%.0f\n", BULK_SEGMENTS / total);
+	}
 	if (b->encoded_out == 0)
 		exit(1); /* the stack must have acknowledged something */
 }
@@ -216,6 +252,12 @@ static void handshakes(struct bench *b)
 int main(void)
 {
 	struct bench *b = bench_new();
+	bulk(b);
+	ref_stack_free(b->st);
+	free(b->out);
+	free(b);
+	b = bench_new();
+	b->ts_sack = 1;
 	bulk(b);
 	ref_stack_free(b->st);
 	free(b->out);

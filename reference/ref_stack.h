@@ -30,8 +30,27 @@
  *     once; its text (and FIN) wait in a bounded out-of-order store.
  *   - Text and FIN on a SYN are neither acknowledged nor queued: the peer
  *     sends them again after the handshake (no TCP Fast Open).
- *   - RFC 5961 challenge ACKs for RST and SYN are on, unthrottled; the ACK
- *     range check (MAY-12) is off. A RST in SYN-SENT is not checked by SEQ.
+ *   - RFC 5961 challenge ACKs for RST and SYN are on, at most 10 per 5 s per
+ *     connection (§7; the §5.2 ACK shares the budget); the ACK range check
+ *     (MAY-12) is off. A RST in SYN-SENT is not checked by SEQ.
+ *   - RFC 7323: window scale, timestamps and SACK-permitted are offered on
+ *     active opens and accepted on passive ones (SYN options in Linux's
+ *     order: mss, sackOK, TS, nop, wscale); the shift is the smallest that
+ *     covers the receive buffer. A scaled window is rounded up so that the
+ *     edge the peer computes never recedes; the octets the rounding adds
+ *     are not accepted. TS.Recent is updated right after the window check
+ *     (R3, SEG.SEQ =< Last.ACK.sent); RTT samples come from TSecr on ACKs
+ *     that advance SND.UNA (retransmissions included), with RFC 6298's
+ *     gains. Segments lacking TSopt are dropped; RSTs carry TSopt (TSecr 0).
+ *   - SACK (RFC 2018, 2883): blocks on every ACK while data is held out of
+ *     order, newest first; a duplicate is reported once in a D-SACK block
+ *     and ACKed at once. The sender keeps a scoreboard, cleared on a
+ *     timeout (RFC 2018 §5.1), and no retransmission resends SACKed data.
+ *   - Congestion control: NewReno (RFC 5681, 6582) with limited transmit
+ *     (RFC 3042), byte-counting congestion avoidance, IW from RFC 5681's
+ *     table (1 SMSS after a lost SYN), the restart window after an idle
+ *     RTO; with SACK, recovery retransmits holes below the highest SACKed
+ *     octet, one per duplicate ACK (RFC 6675 without the pipe estimate).
  *   - A valid RST flushes the queues (§3.10.7.4): unread data is lost and
  *     recv() reports ECONNRESET (EPIPE in CLOSE-WAIT, as Linux). A
  *     passively opened connection reset before accept() leaves the queue.
