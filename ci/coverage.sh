@@ -19,4 +19,5 @@ fi
 rm -f "$log"
 gcovr --root . --filter 'reference/' --exclude 'reference/tests/' \
       --object-directory build/coverage --print-summary --fail-under-line "$min" \
+      build/coverage \
       -o build/coverage/reference-coverage.txt
