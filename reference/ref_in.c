@@ -165,14 +165,14 @@ static bool syn_sent_check_ack(struct ref_stack *st, struct ref_sock *s, struct 
 	*acceptable = false;
 	if (!(g->flags & SEG_ACK))
 		return true;
-	if (seq_leq(g->ack, t->iss) || seq_gt(g->ack, t->snd_nxt)) {
+	if (!seq_in_oc(g->ack, t->iss, t->snd_nxt)) { /* not ISS < SEG.ACK =< SND.NXT */
 		if (g->flags & SEG_RST)
 			ref__drop(st, s, REF_R_SYN_SENT_DROP_RST_BAD_ACK);
 		else
 			ref__send_rst_reply(st, s, g, REF_R_SYN_SENT_RST_FOR_BAD_ACK, in->now);
 		return false;
 	}
-	*acceptable = seq_lt(t->snd_una, g->ack); /* SND.UNA < SEG.ACK =< SND.NXT */
+	*acceptable = seq_in_oc(g->ack, t->snd_una, t->snd_nxt); /* SND.UNA < SEG.ACK =< SND.NXT */
 	return true;
 }
 

@@ -344,13 +344,16 @@ static bool ack_common(struct ref_stack *st, struct ref_sock *s, struct ref_in *
 	const struct seg *g = in->seg;
 	bool dup;
 
-	if (seq_gt(g->ack, t->snd_nxt)) { /* acknowledges something not yet sent */
+	/* Acknowledges something not yet sent: SEG.ACK > SND.NXT, or ahead of
+	 * SND.UNA yet outside (SND.UNA, SND.NXT] (an ACK 2^31 away). */
+	if (seq_gt(g->ack, t->snd_nxt) ||
+	    (seq_lt(t->snd_una, g->ack) && !seq_in_oc(g->ack, t->snd_una, t->snd_nxt))) {
 		ref__drop(st, s, REF_R_ACK_TOO_NEW);
 		ref__ack_now(st, s, REF_R_ACK_TOO_NEW);
 		return false;
 	}
 	dup = dup_ack(s, in);
-	if (seq_lt(t->snd_una, g->ack))
+	if (seq_in_oc(g->ack, t->snd_una, t->snd_nxt))
 		ack_advance(st, s, in);
 	if (t->sack_ok && in->nsack)
 		ref__sack_update(s, in); /* RFC 2018 §5 */
@@ -366,7 +369,7 @@ static bool ack_syn_received(struct ref_stack *st, struct ref_sock *s, struct re
 	struct ref_tcb *t = &s->tcb;
 	const struct seg *g = in->seg;
 
-	if (!(seq_lt(t->snd_una, g->ack) && seq_leq(g->ack, t->snd_nxt))) {
+	if (!seq_in_oc(g->ack, t->snd_una, t->snd_nxt)) { /* SND.UNA < SEG.ACK =< SND.NXT */
 		ref__send_rst_reply(st, s, g, REF_R_SYN_RCVD_RST_FOR_BAD_ACK, in->now);
 		return false; /* <SEQ=SEG.ACK><CTL=RST> */
 	}
@@ -426,11 +429,17 @@ static bool ack_last_ack(struct ref_stack *st, struct ref_sock *s, struct ref_in
 
 static bool ack_time_wait(struct ref_stack *st, struct ref_sock *s, struct ref_in *in)
 {
-	/* Only a retransmission of the remote FIN can arrive: ACK it, restart
-	 * the 2 MSL timeout (MUST-13). */
+	/* §3.10.7.4 fifth check: "The only thing that can arrive in this state
+	 * is a retransmission of the remote FIN. Acknowledge it, and restart
+	 * the 2 MSL timeout" (MUST-13). A segment carrying text is treated the
+	 * same way (its text is ignored, seventh step). A bare ACK is not
+	 * acknowledged: two ends in TIME-WAIT would ACK each other forever. */
 	if (in->seg->flags & SEG_FIN) {
 		s->tcb.t_2msl = ref__after(in->now, 2 * st->prof->msl);
 		ref__ack_now(st, s, REF_R_TIME_WAIT_FIN_REACK);
+	} else if (in->seg->len > 0) {
+		s->tcb.t_2msl = ref__after(in->now, 2 * st->prof->msl);
+		ref__ack_now(st, s, REF_R_TIME_WAIT_TEXT_ACK);
 	}
 	return false;
 }
@@ -458,7 +467,7 @@ static bool check_ack(struct ref_stack *st, struct ref_sock *s, struct ref_in *i
 		return false;
 	}
 	if (st->prof->rfc5961_ack && /* MAY-12 */
-	    !(seq_leq(t->snd_una - t->max_snd_wnd, g->ack) && seq_leq(g->ack, t->snd_nxt))) {
+	    !seq_in_cc(g->ack, t->snd_una - t->max_snd_wnd, t->snd_nxt)) {
 		challenge_ack(st, s, REF_R_ACK_OUT_OF_RANGE, in->now);
 		return false;
 	}

@@ -87,6 +87,9 @@
 	  "zero receive window: the text is not accepted, but ACK, URG and RST are processed")    \
 	X(TIME_WAIT_FIN_REACK, "3.10.7.4-time-wait-fin", "§3.10.7.4", "MUST-13",                   \
 	  "TIME-WAIT: a retransmitted FIN is acknowledged and the 2 MSL timer restarted")          \
+	X(TIME_WAIT_TEXT_ACK, "3.10.7.4-time-wait-ack", "§3.10.7.4", NULL,                         \
+	  "TIME-WAIT: an acceptable segment carrying text is acknowledged and the 2 MSL timer "   \
+	  "restarted (fifth check); the text itself is ignored (seventh)")                         \
 	/* ---- second: RST ---- */                                                               \
 	X(RST_OUT_OF_WINDOW, "3.10.7.4-rst-out-of-window", "§3.10.7.4", NULL,                     \
 	  "RST outside the receive window: dropped silently (RFC 5961 §3.2 check 1)")            \

@@ -242,13 +242,18 @@ void ref__keepalive_arm(struct ref_stack *st, struct ref_sock *s, uint64_t now)
 	struct ref_tcb *t = &s->tcb;
 
 	(void)st;
-	(void)now;
 	if (!s->keepalive || !keepalive_state(s)) { /* MUST-24/25 */
 		t->t_keep = REF_NO_TIMER;
 		return;
 	}
 	t->keep_probes = 0;
-	t->t_keep = ref__after(t->last_rcv, s->keepidle); /* checked lazily when it fires */
+	/* Idle since the last segment received, but never in the past: keep-
+	 * alive switched on after a long silence probes from now on, not at a
+	 * time already gone (RFC 9293 §3.8.4; found by fuzz_ref). Checked
+	 * lazily when it fires. */
+	t->t_keep = ref__after(t->last_rcv, s->keepidle);
+	if (t->t_keep <= now)
+		t->t_keep = ref__after(now, 0);
 }
 
 static void fire_keep(struct ref_stack *st, struct ref_sock *s, uint64_t now)

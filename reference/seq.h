@@ -24,6 +24,19 @@ static inline bool seq_in(uint32_t x, uint32_t lo, uint32_t hi)
 {
 	return seq_leq(lo, x) && seq_lt(x, hi);
 }
+/* lo < x <= hi, measured as unsigned distances from lo: exact at any
+ * distance. (seq_lt(lo, x) && seq_leq(x, hi) is not: when x is exactly 2^31
+ * from lo both hold, since lo and x each "come before" the other.) Used for
+ * acknowledgment acceptability, SND.UNA < SEG.ACK =< SND.NXT. */
+static inline bool seq_in_oc(uint32_t x, uint32_t lo, uint32_t hi)
+{
+	return (uint32_t)(x - lo) - 1u < (uint32_t)(hi - lo);
+}
+/* lo <= x <= hi, by unsigned distance from lo (see seq_in_oc). */
+static inline bool seq_in_cc(uint32_t x, uint32_t lo, uint32_t hi)
+{
+	return (uint32_t)(x - lo) <= (uint32_t)(hi - lo);
+}
 /* The later of two sequence numbers. */
 static inline uint32_t seq_max(uint32_t a, uint32_t b) { return seq_gt(a, b) ? a : b; }
 /* The earlier of two sequence numbers. */

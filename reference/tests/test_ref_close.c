@@ -401,6 +401,33 @@ static void test_time_wait_retransmitted_fin_reacked_timer_restarted_must_13(voi
 	assert_int_equal(fx_state(fx), REF_CLOSED);
 }
 
+static void test_time_wait_text_acked_timer_restarted_3_10_7_4(void **state)
+{
+	struct fx *fx = *state;
+	const struct fx_out *o;
+
+	fx_time_wait(fx);
+	fx_advance(fx, 100 * FX_SEC);
+	fx_in_data(fx, SEG_ACK | SEG_PSH, fx_p(fx, 2), fx_s(fx, 2), 10);
+	o = fx_expect(fx, SEG_ACK, fx_s(fx, 2), fx_p(fx, 2), 0);
+	assert_int_equal(o->rule, REF_R_TIME_WAIT_TEXT_ACK);
+	fx_expect_none(fx);
+	fx_advance(fx, 200 * FX_SEC); /* 300 s after entering: the timer restarted */
+	assert_int_equal(fx_state(fx), REF_TIME_WAIT);
+	fx_advance(fx, 40 * FX_SEC);
+	assert_int_equal(fx_state(fx), REF_CLOSED);
+}
+
+static void test_time_wait_bare_ack_not_acked(void **state)
+{
+	struct fx *fx = *state;
+
+	fx_time_wait(fx);
+	fx_in_data(fx, SEG_ACK, fx_p(fx, 2), fx_s(fx, 2), 0);
+	fx_expect_none(fx);
+	assert_int_equal(fx_state(fx), REF_TIME_WAIT);
+}
+
 static void test_time_wait_syn_draws_challenge_ack(void **state)
 {
 	struct fx *fx = *state;
@@ -434,11 +461,16 @@ static void test_time_wait_rst_ignored_with_rfc1337(void **state)
 static void test_time_wait_text_ignored(void **state)
 {
 	struct fx *fx = *state;
+	struct ref_tcb_info info;
 
 	fx_time_wait(fx);
 	fx_in_data(fx, SEG_ACK, fx_p(fx, 2), fx_s(fx, 2), 10);
+	/* Acknowledged (fifth check), but not delivered (seventh). */
+	fx_expect(fx, SEG_ACK, fx_s(fx, 2), fx_p(fx, 2), 0);
 	fx_expect_none(fx);
 	assert_int_equal(fx_state(fx), REF_TIME_WAIT);
+	assert_int_equal(ref_tcb_info(fx->st, fx->fd, &info), 0);
+	assert_int_equal(info.rcv_queued, 0);
 }
 
 static void test_time_wait_blocks_reuse_of_four_tuple(void **state)
@@ -622,6 +654,8 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test_setup_teardown(test_simultaneous_close_full_exchange, fx_setup, fx_teardown),
 	cmocka_unit_test_setup_teardown(test_time_wait_lasts_two_msl_must_13, fx_setup, fx_teardown),
 	cmocka_unit_test_setup_teardown(test_time_wait_retransmitted_fin_reacked_timer_restarted_must_13, fx_setup, fx_teardown),
+	cmocka_unit_test_setup_teardown(test_time_wait_text_acked_timer_restarted_3_10_7_4, fx_setup, fx_teardown),
+	cmocka_unit_test_setup_teardown(test_time_wait_bare_ack_not_acked, fx_setup, fx_teardown),
 	cmocka_unit_test_setup_teardown(test_time_wait_syn_draws_challenge_ack, fx_setup, fx_teardown),
 	cmocka_unit_test_setup_teardown(test_time_wait_rst_closes, fx_setup, fx_teardown),
 	cmocka_unit_test_setup_teardown(test_time_wait_rst_ignored_with_rfc1337, setup_rfc1337, fx_teardown),
