@@ -356,6 +356,19 @@ void run_syscall(struct runner *rn, const struct scr_event *ev, int64_t start)
 		set_pending(rn, ev, start);
 		return;
 	}
+	if (rc == TGT_NOT_MODELLED) {
+		char what[96];
+		const struct scr_expr *name = arg(sc, sc->sys == SCR_SYS_IOCTL ? 1 : 2);
+		what[0] = '\0';
+		if (name && (sc->sys == SCR_SYS_SETSOCKOPT || sc->sys == SCR_SYS_GETSOCKOPT ||
+			     sc->sys == SCR_SYS_IOCTL))
+			scr_expr_format(name, what, sizeof what);
+		snprintf(rn->skip_reason, sizeof rn->skip_reason,
+			 "line %d: target %s does not model %s%s%s", ev->line,
+			 rn->o->target->name, sc->name, what[0] ? " " : "", what);
+		rn->stop = true;
+		return;
+	}
 	if (rc != 0) {
 		run_mismatch(rn, ev, "call", NULL, NULL, NULL, "the target could not run %s: %s",
 			     sc->name, strerror(-rc));

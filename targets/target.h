@@ -18,6 +18,7 @@
 #ifndef TCPCHECK_TARGETS_TARGET_H
 #define TCPCHECK_TARGETS_TARGET_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -150,6 +151,11 @@ struct tgt_result {
 	int64_t ival2;
 };
 
+/* call() / finish(): the verb, option or request is not modelled by the
+ * target (the script is SKIP). Distinct from a verb that fails with an
+ * errno, which is reported in `struct tgt_result`. */
+#define TGT_NOT_MODELLED (-ENOTSUP)
+
 /* ---- the ops table --------------------------------------------------------- */
 
 struct tgt; /* an open target: `ops` plus the adapter's own state */
@@ -193,8 +199,11 @@ struct tgt_ops {
 	/* Perform a socket verb. Returns 0 when the verb completed (`res`
 	 * filled), or -EINPROGRESS when it would block on a blocking socket:
 	 * the runner then calls finish() until it completes, moving time or
-	 * injecting packets in between. Other negative values are the
-	 * target's own failure (the verb could not be tried). */
+	 * injecting packets in between. TGT_NOT_MODELLED says the target does
+	 * not model this verb, option or request (an in-process stack without
+	 * urgent data asked for SIOCATMARK, say): the runner reports the
+	 * script SKIP, naming it, rather than failing it. Other negative
+	 * values are the target's own failure (the verb could not be tried). */
 	int (*call)(struct tgt *t, const struct tgt_call *c, struct tgt_result *res);
 
 	/* Try again to complete the last verb that returned -EINPROGRESS:

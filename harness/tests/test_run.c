@@ -293,6 +293,21 @@ static void test_unknown_config_is_error(void **state)
 	run_result_free(&r);
 }
 
+static void test_unmodelled_option_skips(void **state)
+{
+	struct run_result r;
+	(void)state;
+	run_text(PRELUDE "+0 setsockopt(4, IPPROTO_TCP, TCP_CORK, [1], 4) = 0\n", &r, false);
+	assert_int_equal(r.verdict, RUN_SKIP);
+	assert_non_null(strstr(r.reason, "does not model setsockopt TCP_CORK"));
+	run_result_free(&r);
+	/* A divergence before the line stays a failure. */
+	run_text(PRELUDE "+0 state CLOSED\n+0 setsockopt(4, IPPROTO_TCP, TCP_CORK, [1], 4) = 0\n",
+		 &r, false);
+	assert_int_equal(r.verdict, RUN_FAIL);
+	run_result_free(&r);
+}
+
 static void test_xfail_and_xpass(void **state)
 {
 	struct run_result r;
@@ -365,6 +380,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_other_target_skips),
 	cmocka_unit_test(test_unhonoured_config_skips),
 	cmocka_unit_test(test_unknown_config_is_error),
+	cmocka_unit_test(test_unmodelled_option_skips),
 	cmocka_unit_test(test_xfail_and_xpass),
 	cmocka_unit_test(test_bad_checksum_dropped),
 	cmocka_unit_test(test_icmp_quotes_the_connection),

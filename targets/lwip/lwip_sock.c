@@ -527,7 +527,7 @@ static int64_t sockopt_int(struct lsock *s, const struct tgt_call *c, bool set,
 		return 0;
 	}
 	if (s->listening && strcmp(n, "TCP_NODELAY") != 0)
-		return -ENOPROTOOPT;
+		return TGT_NOT_MODELLED; /* options of a listening pcb */
 	if (!strcmp(n, "TCP_NODELAY")) {
 		if (!set) {
 			res->ival = s->nodelay;
@@ -565,7 +565,7 @@ static int64_t sockopt_int(struct lsock *s, const struct tgt_call *c, bool set,
 			res->ival = pcb->keep_cnt;
 		return 0;
 	}
-	return -ENOPROTOOPT; /* SO_RCVBUF, TCP_USER_TIMEOUT, ...: not in lwIP's raw API */
+	return TGT_NOT_MODELLED; /* SO_RCVBUF, TCP_USER_TIMEOUT, ...: not in lwIP's raw API */
 }
 
 static int64_t verb_fcntl(struct lsock *s, const struct tgt_call *c)
@@ -597,7 +597,7 @@ static int64_t verb_ioctl(struct lsock *s, const struct tgt_call *c, struct tgt_
 	}
 	if (!strcmp(c->name, "TCPCHECK_LWIP_ASSERT"))
 		return test_assert(s);
-	return -ENOTTY; /* SIOCATMARK: lwIP 2.1.3 has no urgent data */
+	return TGT_NOT_MODELLED; /* SIOCATMARK: lwIP 2.1.3 has no urgent data */
 }
 
 static uint32_t revents_of(const struct lsock *s)
@@ -706,6 +706,8 @@ static int step(struct tgt_result *res)
 		return 0;
 	}
 	v = do_verb(c, res);
+	if (v == TGT_NOT_MODELLED)
+		return TGT_NOT_MODELLED;
 	if (c->verb == TGT_SEND) {
 		if (v > 0)
 			pend.sent += (size_t)v;

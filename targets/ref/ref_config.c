@@ -232,7 +232,7 @@ int64_t ref_tgt_setsockopt(struct ref_stack *st, const struct tgt_call *c, uint6
 {
 	int opt = find_opt(c);
 	if (opt < 0)
-		return -ENOPROTOOPT;
+		return TGT_NOT_MODELLED;
 	if (opt == REF_SO_LINGER) {
 		struct ref_linger l = { (int)c->ival, (int)c->ival2 };
 		return ref_setsockopt(st, c->fd, opt, &l, sizeof l, now);
@@ -247,7 +247,7 @@ int64_t ref_tgt_getsockopt(struct ref_stack *st, const struct tgt_call *c,
 {
 	int opt = find_opt(c), rc;
 	if (opt < 0)
-		return -ENOPROTOOPT;
+		return TGT_NOT_MODELLED;
 	if (opt == REF_SO_LINGER) {
 		struct ref_linger l;
 		size_t len = sizeof l;

@@ -18,9 +18,9 @@
 int ref_tgt_config(const struct tgt_config *cfg, struct ref_stack_config *sc, char *why,
 		   size_t cap);
 
-/* setsockopt / getsockopt by symbolic names (c->level, c->name): 0 or a
- * negative errno (-ENOPROTOOPT for an option the reference does not
- * model). getsockopt writes res->ival (and ival2 for SO_LINGER). */
+/* setsockopt / getsockopt by symbolic names (c->level, c->name): 0, a
+ * negative errno, or TGT_NOT_MODELLED for an option the reference does not
+ * model. getsockopt writes res->ival (and ival2 for SO_LINGER). */
 int64_t ref_tgt_setsockopt(struct ref_stack *st, const struct tgt_call *c, uint64_t now);
 int64_t ref_tgt_getsockopt(struct ref_stack *st, const struct tgt_call *c,
 			   struct tgt_result *res);

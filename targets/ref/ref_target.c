@@ -209,7 +209,7 @@ static int64_t verb_ioctl(struct ref_tgt *r, const struct tgt_call *c, struct tg
 {
 	int v;
 	if (strcmp(c->name, "SIOCATMARK") != 0)
-		return -ENOTTY;
+		return TGT_NOT_MODELLED;
 	v = ref_sockatmark(r->st, c->fd);
 	if (v < 0)
 		return v;
@@ -326,6 +326,8 @@ static int ref_call(struct tgt *t, const struct tgt_call *c, struct tgt_result *
 		return -EINPROGRESS;
 	}
 	v = do_verb(r, &r->call, res);
+	if (v == TGT_NOT_MODELLED)
+		return TGT_NOT_MODELLED;
 	if (would_block(r, c, v)) {
 		r->pending = true;
 		return -EINPROGRESS;
