@@ -31,6 +31,7 @@ struct run_cfg {
 	bool strict;
 	bool verbose;
 	int families;          /* bit 0: IPv4, bit 1: IPv6; 0 = as each script says */
+	bool v4_mapped;        /* --ip-version ipv4-mapped-ipv6 */
 	int64_t tolerance_us;  /* -1: the script's */
 	double tolerance_pct;  /* -1: the script's */
 	uint64_t max_span_us;  /* real-time targets: longer scripts SKIP "slow"; 0: no limit */
@@ -65,8 +66,9 @@ static void run_usage(FILE *f)
 		"      --shuffle SEED        run the scripts in a seeded random order\n"
 		"      --no-timings          leave wall-clock figures out of reports\n"
 		"      --strict-segments     never combine outbound segments\n"
-		"      --ip-version V        4, 6, both (each family the script allows), or\n"
-		"                            the script's own (default)\n"
+		"      --ip-version V        4, 6, both (each family the script allows),\n"
+		"                            ipv4-mapped-ipv6 (IPv4 on the wire, AF_INET6\n"
+		"                            sockets), or the script's own (default)\n"
 		"      --tolerance-usecs N   timing tolerance (default: the script's, or 4000)\n"
 		"      --tolerance-percent P also a time off by P%% of the interval since the\n"
 		"                            previous event (default: the script's, or 0)\n"
@@ -122,7 +124,10 @@ static int parse_family(struct run_cfg *c, const char *v)
 		c->families = 2;
 	else if (!strcmp(v, "both"))
 		c->families = 3;
-	else
+	else if (!strcmp(v, "ipv4-mapped-ipv6") || !strcmp(v, "mapped")) {
+		c->families = 1;
+		c->v4_mapped = true;
+	} else
 		return -1;
 	return 0;
 }
@@ -371,6 +376,7 @@ static void run_job(const struct run_cfg *c, struct job *j)
 	o.target = c->target;
 	o.profile = c->profile;
 	o.family = j->family;
+	o.v4_mapped = c->v4_mapped;
 	o.strict_segments = c->strict;
 	o.tolerance_us = c->tolerance_us;
 	o.tolerance_pct = c->tolerance_pct;

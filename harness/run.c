@@ -409,6 +409,16 @@ static const char *precheck(struct runner *rn, char *buf, size_t cap)
 		snprintf(buf, cap, "not written for target %s (@targets)", ops->name);
 		return buf;
 	}
+	if (s->meta.families &&
+	    !(s->meta.families & (rn->c.family == 6 ? SCR_FAM_IPV6 : SCR_FAM_IPV4))) {
+		snprintf(buf, cap, "written for %s only (@family)",
+			 rn->c.family == 6 ? "IPv4" : "IPv6");
+		return buf;
+	}
+	if (rn->v4_mapped && !(ops->caps & TGT_CAP_V4_MAPPED)) {
+		snprintf(buf, cap, "target %s does not run IPv4-mapped IPv6 sockets", ops->name);
+		return buf;
+	}
 	for (i = 0; i < s->n_events; i++) {
 		const struct scr_event *ev = &s->events[i];
 		if (ev->kind == SCR_EV_SKIP) {
@@ -533,6 +543,16 @@ static void setup_conn(struct runner *rn, int family)
 	c->remote_isn = (uint32_t)(h >> 32);
 }
 
+/* IPv4-mapped IPv6: asked for by the run, or by the script's own
+ * `--ip_version=ipv4-mapped-ipv6` header when the run names no family. */
+static bool script_v4_mapped(const struct runner *rn)
+{
+	const char *v = scr_script_option(rn->s, "ip_version");
+	if (rn->o->family)
+		return rn->o->family == 4 && rn->o->v4_mapped;
+	return rn->o->v4_mapped || (v && strcmp(v, "ipv4-mapped-ipv6") == 0);
+}
+
 static int script_family(const struct runner *rn)
 {
 	const char *v = scr_script_option(rn->s, "ip_version");
@@ -570,7 +590,7 @@ static int open_target(struct runner *rn, int family)
 	int rc;
 	memset(&cfg, 0, sizeof cfg);
 	cfg.family = (uint8_t)family;
-	cfg.v4_mapped = rn->o->v4_mapped;
+	cfg.v4_mapped = rn->v4_mapped;
 	memcpy(cfg.local_addr, rn->c.local, 16);
 	memcpy(cfg.remote_addr, rn->c.remote, 16);
 	cfg.profile = rn->o->profile ? rn->o->profile : rn->s->meta.profile;
@@ -669,6 +689,7 @@ int run_script(const struct scr_script *s, const struct run_opts *o, struct run_
 	for (i = 0; i < RUN_MAX_FDS; i++)
 		rn->fds[i] = -1;
 	family = script_family(rn);
+	rn->v4_mapped = family == 4 && script_v4_mapped(rn);
 	out->family = family;
 	rn->tol = script_tolerance(rn);
 	rn->tol_pct = script_tolerance_pct(rn);

@@ -74,6 +74,7 @@ struct runner {
 	struct call_buf call_buf;
 	uint8_t *pkt;          /* SEG_MAX_PACKET bytes: the inbound packet being built */
 	size_t mismatches_dropped;
+	bool v4_mapped;        /* IPv4 on the wire, AF_INET6 sockets */
 	size_t cur_event;      /* index of the event being run */
 	uint64_t limit_us;     /* the watchdog's limit on the script clock */
 	double wall_start;     /* when the run began (CLOCK_MONOTONIC, s) */

@@ -168,7 +168,7 @@ static int build_call(struct runner *rn, const struct scr_syscall *sc, struct tg
 	}
 	switch (sc->sys) {
 	case SCR_SYS_SOCKET:
-		c->domain = rn->c.family == 6 || rn->o->v4_mapped ? AF_INET6 : AF_INET;
+		c->domain = rn->c.family == 6 || rn->v4_mapped ? AF_INET6 : AF_INET;
 		c->type = arg_int(sc, 1, &v) ? (int)v : SOCK_STREAM;
 		c->protocol = arg_int(sc, 2, &v) ? (int)v : 0;
 		break;

@@ -33,6 +33,8 @@ enum tgt_cap {
 	TGT_CAP_IPV6 = 1u << 4,
 	TGT_CAP_RULES = 1u << 5,        /* sent packets name the rule behind them */
 	TGT_CAP_ICMP = 1u << 6,         /* accepts injected ICMP errors */
+	TGT_CAP_V4_MAPPED = 1u << 7,    /* IPv4 peers over AF_INET6 sockets
+	                                 * (IPv4-mapped IPv6 addresses) */
 };
 
 /* ---- configuration ---------------------------------------------------- */

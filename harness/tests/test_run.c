@@ -308,6 +308,17 @@ static void test_unmodelled_option_skips(void **state)
 	run_result_free(&r);
 }
 
+static void test_v4_mapped_header_runs_on_ref(void **state)
+{
+	struct run_result r;
+	(void)state;
+	/* packetdrill's header: AF_INET6 sockets, IPv4 packets. */
+	run_text("--ip_version=ipv4-mapped-ipv6\n" PRELUDE "+0 state ESTABLISHED\n", &r, false);
+	assert_int_equal(r.verdict, RUN_PASS);
+	assert_int_equal(r.family, 4);
+	run_result_free(&r);
+}
+
 static void test_xfail_and_xpass(void **state)
 {
 	struct run_result r;
@@ -381,6 +392,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_unhonoured_config_skips),
 	cmocka_unit_test(test_unknown_config_is_error),
 	cmocka_unit_test(test_unmodelled_option_skips),
+	cmocka_unit_test(test_v4_mapped_header_runs_on_ref),
 	cmocka_unit_test(test_xfail_and_xpass),
 	cmocka_unit_test(test_bad_checksum_dropped),
 	cmocka_unit_test(test_icmp_quotes_the_connection),

@@ -27,6 +27,7 @@ struct ref_tgt {
 	struct ref_stack *st;
 	uint64_t now;
 	uint8_t family;
+	bool v4_mapped;                 /* AF_INET6 sockets, IPv4 on the wire */
 	uint8_t local[16];
 	uint8_t remote[16];
 	bool nonblock[REF_TGT_MAX_FDS]; /* O_NONBLOCK per socket number */
@@ -163,8 +164,12 @@ static int64_t verb_socket(struct ref_tgt *r, const struct tgt_call *c)
 {
 	int fam = c->domain == AF_INET6 ? SEG_IPV6 : SEG_IPV4;
 	int fd;
+	/* An AF_INET6 socket talking to an IPv4-mapped peer is, on the wire,
+	 * an IPv4 connection: the reference models it as one. */
+	if (r->v4_mapped && fam == SEG_IPV6)
+		fam = SEG_IPV4;
 	if (fam != r->family)
-		return -EAFNOSUPPORT; /* IPv4-mapped sockets are not modelled */
+		return -EAFNOSUPPORT;
 	fd = ref_socket(r->st, fam, r->now);
 	if (fd >= 0)
 		set_nonblock(r, fd, (c->type & SOCK_NONBLOCK) != 0);
@@ -386,7 +391,7 @@ const struct tgt_ops ref_target_ops = {
 	.name = "ref",
 	.description = "the reference TCP stack, in-process, virtual time",
 	.caps = TGT_CAP_VIRTUAL_TIME | TGT_CAP_SOCKETS | TGT_CAP_STATE | TGT_CAP_IPV4 |
-		TGT_CAP_IPV6 | TGT_CAP_RULES | TGT_CAP_ICMP,
+		TGT_CAP_IPV6 | TGT_CAP_RULES | TGT_CAP_ICMP | TGT_CAP_V4_MAPPED,
 	.available = ref_available,
 	.open = ref_open,
 	.version = ref_version,
@@ -416,6 +421,7 @@ static int ref_open(const struct tgt_config *cfg, struct tgt **out, char *why, s
 	r->pkt = malloc(SEG_MAX_PACKET);
 	r->rbuf = malloc(REF_TGT_RBUF);
 	r->family = cfg->family == 6 ? SEG_IPV6 : SEG_IPV4;
+	r->v4_mapped = cfg->v4_mapped && r->family == SEG_IPV4;
 	memcpy(r->local, cfg->local_addr, 16);
 	memcpy(r->remote, cfg->remote_addr, 16);
 	r->st = ref_stack_new(&sc);
