@@ -62,6 +62,16 @@ int lx_nl_open(struct nl_sock **out);
 /* Bring `ifname` up (lo included). */
 int lx_link_up(struct nl_sock *sk, const char *ifname, unsigned mtu);
 
+/* Wait until `ifname` is operational (IF_OPER_UP: the kernel's link
+ * watch has run and its queue can send), up to `limit_us`; -ETIMEDOUT.
+ * A veth end comes up asynchronously; a packet sent before is dropped. */
+int lx_link_wait_up(struct nl_sock *sk, const char *ifname, uint64_t limit_us);
+
+/* Wait until the stack's IPv6 address `local` is no longer tentative (an
+ * address added before the carrier came up waits for the link watch even
+ * without DAD; a packet to it is dropped until then); IPv4: at once. */
+int lx_addr_wait_ready(struct nl_sock *sk, int family, const uint8_t *local, uint64_t limit_us);
+
 /* The interface index and MAC of `ifname`. */
 int lx_link_info(struct nl_sock *sk, const char *ifname, int *ifindex, uint8_t mac[6]);
 

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "targets/linux/lx_int.h"
@@ -66,6 +67,85 @@ int lx_link_up(struct nl_sock *sk, const char *ifname, unsigned mtu)
 	rtnl_link_put(change);
 	rtnl_link_put(link);
 	return rc < 0 ? nl_err(rc) : 0;
+}
+
+int lx_link_wait_up(struct nl_sock *sk, const char *ifname, uint64_t limit_us)
+{
+	struct timespec pause = { 0, 200000 };
+	uint64_t waited = 0;
+	for (;;) {
+		struct rtnl_link *link = NULL;
+		int rc = rtnl_link_get_kernel(sk, 0, ifname, &link);
+		uint8_t st;
+		if (rc < 0)
+			return nl_err(rc);
+		st = rtnl_link_get_operstate(link);
+		rtnl_link_put(link);
+		if (st == 6) /* IF_OPER_UP (linux/if.h, RFC 2863) */
+			return 0;
+		if (waited >= limit_us)
+			return -ETIMEDOUT;
+		nanosleep(&pause, NULL);
+		waited += 200;
+	}
+}
+
+/* 1: the address is there and not tentative, 0: not yet, < 0: error. */
+static int addr_ready(struct nl_sock *sk, const uint8_t *local)
+{
+	struct nl_cache *cache = NULL;
+	struct nl_object *o;
+	int found = 0, tentative = 0, rc = rtnl_addr_alloc_cache(sk, &cache);
+	if (rc < 0)
+		return nl_err(rc);
+	for (o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
+		struct rtnl_addr *a = (struct rtnl_addr *)o;
+		struct nl_addr *l = rtnl_addr_get_local(a);
+		if (rtnl_addr_get_family(a) != AF_INET6 || !l || nl_addr_get_len(l) != 16)
+			continue;
+		if (memcmp(nl_addr_get_binary_addr(l), local, 16) != 0)
+			continue;
+		found = 1;
+		tentative = (rtnl_addr_get_flags(a) & IFA_F_TENTATIVE) != 0;
+	}
+	nl_cache_free(cache);
+	return found && !tentative;
+}
+
+/* 1: the kernel has the local route for `local` (it is inserted when the
+ * address completes its set-up; until then a packet to it is "not ours"
+ * and dropped as InAddrErrors), 0: not yet, < 0: error. */
+static int local_route(struct nl_sock *sk, const uint8_t *local)
+{
+	struct nl_cache *cache = NULL;
+	struct nl_object *o;
+	int found = 0, rc = rtnl_route_alloc_cache(sk, AF_INET6, 0, &cache);
+	if (rc < 0)
+		return nl_err(rc);
+	for (o = nl_cache_get_first(cache); o && !found; o = nl_cache_get_next(o)) {
+		struct rtnl_route *r = (struct rtnl_route *)o;
+		struct nl_addr *d = rtnl_route_get_dst(r);
+		found = rtnl_route_get_type(r) == RTN_LOCAL && d && nl_addr_get_len(d) == 16 &&
+			memcmp(nl_addr_get_binary_addr(d), local, 16) == 0;
+	}
+	nl_cache_free(cache);
+	return found;
+}
+
+int lx_addr_wait_ready(struct nl_sock *sk, int family, const uint8_t *local, uint64_t limit_us)
+{
+	struct timespec pause = { 0, 200000 };
+	uint64_t waited = 0;
+	int rc;
+	if (family != 6)
+		return 0;
+	while ((rc = addr_ready(sk, local)) == 0 || (rc > 0 && (rc = local_route(sk, local)) == 0)) {
+		if (waited >= limit_us)
+			return -ETIMEDOUT;
+		nanosleep(&pause, NULL);
+		waited += 200;
+	}
+	return rc < 0 ? rc : 0;
 }
 
 int lx_link_info(struct nl_sock *sk, const char *ifname, int *ifindex, uint8_t mac[6])

@@ -296,6 +296,28 @@ static struct lx_tgt *lx_new(const struct tgt_config *cfg, bool raw)
 	return x;
 }
 
+/* linux-raw: both veth ends operational before the first packet (one sent
+ * earlier is dropped by the queue the link watch has not yet activated). */
+static int wait_veth(struct lx_tgt *x, struct nl_sock *sk, char *why, size_t cap)
+{
+	struct nl_sock *psk = NULL;
+	int rc = lx_link_wait_up(sk, LX_IFNAME, 2000000);
+	if (rc != 0) {
+		snprintf(why, cap, "%s did not come up: %s", LX_IFNAME, strerror(-rc));
+		return rc;
+	}
+	lx_ns_enter(x->peer_ns);
+	rc = lx_nl_open(&psk);
+	if (rc == 0)
+		rc = lx_link_wait_up(psk, LX_PEER_IFNAME, 2000000);
+	if (rc != 0)
+		snprintf(why, cap, "%s did not come up: %s", LX_PEER_IFNAME, strerror(-rc));
+	if (psk)
+		nl_socket_free(psk);
+	lx_ns_enter(x->ns);
+	return rc;
+}
+
 /* The stack's interface, in the current namespace: up, addressed, with
  * the peer as a permanent neighbour. */
 static int setup_iface(struct lx_tgt *x, struct nl_sock *sk, const struct lx_settings *set,
@@ -318,7 +340,14 @@ static int setup_iface(struct lx_tgt *x, struct nl_sock *sk, const struct lx_set
 	nc.initcwnd = set->initcwnd;
 	if (!x->raw)
 		x->ifindex = ifindex;
-	return lx_net_configure(sk, ifindex, &nc, why, cap);
+	else if ((rc = wait_veth(x, sk, why, cap)) != 0)
+		return rc;
+	/* Addresses after the carrier: an IPv6 address added before it is
+	 * brought into service later, asynchronously. */
+	rc = lx_net_configure(sk, ifindex, &nc, why, cap);
+	if (rc == 0 && (rc = lx_addr_wait_ready(sk, x->family, x->local, 2000000)) != 0)
+		snprintf(why, cap, "the stack's address stayed tentative: %s", strerror(-rc));
+	return rc;
 }
 
 /* linux-raw: the veth's other end in a second namespace, with the
