@@ -622,8 +622,7 @@ int cli_run(int argc, char **argv)
 	if (c.spans)
 		return print_spans(&c, argc - optind, argv + optind);
 	if (c.target->available(why, sizeof why) != 0) {
-		fprintf(stderr, "tcpcheck run: target %s cannot run here: %s\n", c.target->name,
-			why);
+		fprintf(stderr, "SKIP  target %s cannot run here: %s\n", c.target->name, why);
 		return CLI_ENV;
 	}
 	if (collect_paths(argc - optind, argv + optind, &paths) != 0 ||
