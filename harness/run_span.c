@@ -8,11 +8,22 @@ static int64_t event_end(const struct scr_event *ev, int64_t prev)
 	const struct scr_time *t = &ev->time;
 	int64_t at = prev, base = 0;
 	switch (t->kind) {
-	case SCR_TIME_ABS: at = t->start_us; break;
-	case SCR_TIME_REL: at = prev + t->start_us; base = prev; break;
-	case SCR_TIME_WINDOW: at = t->end_us; break;
-	case SCR_TIME_REL_WINDOW: at = prev + t->end_us; base = prev; break;
-	default: break;
+	case SCR_TIME_ABS:
+		at = t->start_us;
+		break;
+	case SCR_TIME_REL:
+		at = prev + t->start_us;
+		base = prev;
+		break;
+	case SCR_TIME_WINDOW:
+		at = t->end_us;
+		break;
+	case SCR_TIME_REL_WINDOW:
+		at = prev + t->end_us;
+		base = prev;
+		break;
+	default:
+		break;
 	}
 	if (ev->kind == SCR_EV_NONE)
 		at += ev->u.none.for_us;

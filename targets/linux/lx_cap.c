@@ -55,17 +55,20 @@ static uint64_t stamp_of(struct msghdr *m)
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
-int lx_cap_recv(int fd, bool outgoing, uint8_t *buf, size_t cap, size_t *len,
-		uint64_t *real_us)
+int lx_cap_recv(int fd, bool outgoing, uint8_t *buf, size_t cap, size_t *len, uint64_t *real_us)
 {
 	struct sockaddr_ll from;
 	union {
 		char b[CMSG_SPACE(sizeof(struct timespec)) + 64];
 		struct cmsghdr align;
 	} ctl;
-	struct iovec iov = { .iov_base = buf, .iov_len = cap };
-	struct msghdr m = { .msg_name = &from, .msg_namelen = sizeof from, .msg_iov = &iov,
-			    .msg_iovlen = 1, .msg_control = ctl.b, .msg_controllen = sizeof ctl.b };
+	struct iovec iov = {.iov_base = buf, .iov_len = cap};
+	struct msghdr m = {.msg_name = &from,
+			   .msg_namelen = sizeof from,
+			   .msg_iov = &iov,
+			   .msg_iovlen = 1,
+			   .msg_control = ctl.b,
+			   .msg_controllen = sizeof ctl.b};
 	ssize_t n = recvmsg(fd, &m, MSG_DONTWAIT);
 	if (n < 0)
 		return errno == EWOULDBLOCK ? -EAGAIN : -errno;

@@ -28,9 +28,9 @@ int lx_diag_open(struct nl_sock **out)
 static const char *state_name(uint8_t st)
 {
 	static const char *const names[] = {
-		[1] = "ESTABLISHED", [2] = "SYN_SENT",	 [3] = "SYN_RECEIVED", [4] = "FIN_WAIT_1",
-		[5] = "FIN_WAIT_2",  [6] = "TIME_WAIT",	 [7] = "CLOSED",       [8] = "CLOSE_WAIT",
-		[9] = "LAST_ACK",    [10] = "LISTEN",	 [11] = "CLOSING",     [12] = "SYN_RECEIVED",
+		[1] = "ESTABLISHED", [2] = "SYN_SENT",	[3] = "SYN_RECEIVED", [4] = "FIN_WAIT_1",
+		[5] = "FIN_WAIT_2",  [6] = "TIME_WAIT", [7] = "CLOSED",	      [8] = "CLOSE_WAIT",
+		[9] = "LAST_ACK",    [10] = "LISTEN",	[11] = "CLOSING",     [12] = "SYN_RECEIVED",
 	};
 	return st < sizeof names / sizeof names[0] && names[st] ? names[st] : "?";
 }

@@ -18,7 +18,7 @@
 
 struct nl_sock;
 
-#define LX_IFNAME "tcpck0"      /* the stack's interface (TAP, or veth end) */
+#define LX_IFNAME      "tcpck0" /* the stack's interface (TAP, or veth end) */
 #define LX_PEER_IFNAME "tcpck1" /* linux-raw: the injector's veth end */
 
 /* ---- lx_ns.c: namespaces and sysctls ---------------------------------------- */
@@ -47,13 +47,13 @@ int lx_sysctl_read(const char *path, char *buf, size_t cap);
 
 /* What the stack's interface gets. Addresses are 4 or 16 bytes by family. */
 struct lx_netcfg {
-	int family;                 /* 4 or 6 */
-	uint8_t local[16];          /* the stack's address */
-	uint8_t remote[16];         /* the script's */
-	uint8_t peer_mac[6];        /* the script's MAC: a permanent neighbour */
-	unsigned mtu;               /* 0: leave as it is */
-	uint32_t rto_min_ms;        /* RTAX_RTO_MIN on the peer route; 0: none */
-	uint32_t initcwnd;          /* RTAX_INITCWND on the peer route; 0: none */
+	int family;	     /* 4 or 6 */
+	uint8_t local[16];   /* the stack's address */
+	uint8_t remote[16];  /* the script's */
+	uint8_t peer_mac[6]; /* the script's MAC: a permanent neighbour */
+	unsigned mtu;	     /* 0: leave as it is */
+	uint32_t rto_min_ms; /* RTAX_RTO_MIN on the peer route; 0: none */
+	uint32_t initcwnd;   /* RTAX_INITCWND on the peer route; 0: none */
 };
 
 /* A route socket in the calling thread's namespace. */
@@ -100,8 +100,7 @@ int lx_cap_open(int ifindex, bool outgoing, int *fd);
 /* Take one packet: 0 with its IP bytes in `buf`, its length and its
  * kernel timestamp on CLOCK_REALTIME (us); -EAGAIN when none is queued.
  * Packets of the other direction come back as -EAGAIN-free skips (*len 0). */
-int lx_cap_recv(int fd, bool outgoing, uint8_t *buf, size_t cap, size_t *len,
-		uint64_t *real_us);
+int lx_cap_recv(int fd, bool outgoing, uint8_t *buf, size_t cap, size_t *len, uint64_t *real_us);
 
 /* Send an IP packet out of `ifindex` to `dst_mac` (AF_PACKET, SOCK_DGRAM). */
 int lx_cap_send(int fd, int ifindex, const uint8_t dst_mac[6], const uint8_t *pkt, size_t len);
@@ -120,12 +119,12 @@ struct lx_sys;
 
 /* What the verbs need to know besides the call. */
 struct lx_sysenv {
-	int family;              /* 4 or 6 */
+	int family; /* 4 or 6 */
 	bool v4_mapped;
 	uint8_t local[16];
 	uint8_t remote[16];
-	int nodelay;             /* -1: leave; else TCP_NODELAY on new sockets */
-	int rcvbuf, sndbuf;      /* 0: leave; else SO_RCVBUF / SO_SNDBUF */
+	int nodelay;	    /* -1: leave; else TCP_NODELAY on new sockets */
+	int rcvbuf, sndbuf; /* 0: leave; else SO_RCVBUF / SO_SNDBUF */
 };
 
 /* Start the thread in the calling thread's namespace. `*efd` is an
@@ -157,12 +156,12 @@ int lx_diag_open(struct nl_sock **out);
 
 /* The target's view of a script's configuration. */
 struct lx_settings {
-	unsigned mtu;            /* from mss=, 0: default */
-	uint32_t rto_min_us;     /* 0: the profile's */
-	bool rto_min_via_route;  /* no tcp_rto_min_us here: RTAX_RTO_MIN instead */
-	uint32_t initcwnd;       /* iw=: RTAX_INITCWND on the peer route; 0: none */
-	int nodelay;             /* -1: leave; else TCP_NODELAY on new sockets */
-	int rcvbuf, sndbuf;      /* 0: leave */
+	unsigned mtu;		/* from mss=, 0: default */
+	uint32_t rto_min_us;	/* 0: the profile's */
+	bool rto_min_via_route; /* no tcp_rto_min_us here: RTAX_RTO_MIN instead */
+	uint32_t initcwnd;	/* iw=: RTAX_INITCWND on the peer route; 0: none */
+	int nodelay;		/* -1: leave; else TCP_NODELAY on new sockets */
+	int rcvbuf, sndbuf;	/* 0: leave */
 };
 
 /* Pin every sysctl that changes what a script sees, in the calling
@@ -171,8 +170,7 @@ struct lx_settings {
  * with its name in `why`; one this kernel does not have is skipped when
  * the table says it is optional. -ENOTSUP with `why` for a setting Linux
  * cannot honour (the script is then SKIP). */
-int lx_config_apply(const struct tgt_config *cfg, struct lx_settings *out, char *why,
-		    size_t cap);
+int lx_config_apply(const struct tgt_config *cfg, struct lx_settings *out, char *why, size_t cap);
 
 /* The IPv6 interface defaults (no DAD, no router solicitations) for
  * interfaces created after the call. */

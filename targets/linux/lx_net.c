@@ -23,14 +23,21 @@
 static int nl_err(int e)
 {
 	switch (-e) {
-	case NLE_NOMEM: return -ENOMEM;
-	case NLE_PERM: return -EPERM;
-	case NLE_EXIST: return -EEXIST;
+	case NLE_NOMEM:
+		return -ENOMEM;
+	case NLE_PERM:
+		return -EPERM;
+	case NLE_EXIST:
+		return -EEXIST;
 	case NLE_OBJ_NOTFOUND:
-	case NLE_NODEV: return -ENODEV;
-	case NLE_OPNOTSUPP: return -EOPNOTSUPP;
-	case NLE_INVAL: return -EINVAL;
-	default: return -EIO;
+	case NLE_NODEV:
+		return -ENODEV;
+	case NLE_OPNOTSUPP:
+		return -EOPNOTSUPP;
+	case NLE_INVAL:
+		return -EINVAL;
+	default:
+		return -EIO;
 	}
 }
 
@@ -71,7 +78,7 @@ int lx_link_up(struct nl_sock *sk, const char *ifname, unsigned mtu)
 
 int lx_link_wait_up(struct nl_sock *sk, const char *ifname, uint64_t limit_us)
 {
-	struct timespec pause = { 0, 200000 };
+	struct timespec pause = {0, 200000};
 	uint64_t waited = 0;
 	for (;;) {
 		struct rtnl_link *link = NULL;
@@ -134,12 +141,13 @@ static int local_route(struct nl_sock *sk, const uint8_t *local)
 
 int lx_addr_wait_ready(struct nl_sock *sk, int family, const uint8_t *local, uint64_t limit_us)
 {
-	struct timespec pause = { 0, 200000 };
+	struct timespec pause = {0, 200000};
 	uint64_t waited = 0;
 	int rc;
 	if (family != 6)
 		return 0;
-	while ((rc = addr_ready(sk, local)) == 0 || (rc > 0 && (rc = local_route(sk, local)) == 0)) {
+	while ((rc = addr_ready(sk, local)) == 0 ||
+	       (rc > 0 && (rc = local_route(sk, local)) == 0)) {
 		if (waited >= limit_us)
 			return -ETIMEDOUT;
 		nanosleep(&pause, NULL);
@@ -299,7 +307,7 @@ int lx_link_move(struct nl_sock *sk, const char *ifname, int nsfd)
 /* One legacy ethtool switch to 0; fine if it is off already. */
 static int ethtool_off(int fd, const char *ifname, uint32_t set, uint32_t get)
 {
-	struct ethtool_value v = { .cmd = set, .data = 0 };
+	struct ethtool_value v = {.cmd = set, .data = 0};
 	struct ifreq ifr;
 	memset(&ifr, 0, sizeof ifr);
 	snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", ifname);
@@ -319,11 +327,11 @@ int lx_offloads_off(const char *ifname, char *why, size_t cap)
 		uint32_t set, get;
 		const char *name;
 	} sw[] = {
-		{ ETHTOOL_STSO, ETHTOOL_GTSO, "tso" },
-		{ ETHTOOL_SGSO, ETHTOOL_GGSO, "gso" },
-		{ ETHTOOL_SGRO, ETHTOOL_GGRO, "gro" },
-		{ ETHTOOL_STXCSUM, ETHTOOL_GTXCSUM, "tx-checksum" },
-		{ ETHTOOL_SRXCSUM, ETHTOOL_GRXCSUM, "rx-checksum" },
+		{ETHTOOL_STSO, ETHTOOL_GTSO, "tso"},
+		{ETHTOOL_SGSO, ETHTOOL_GGSO, "gso"},
+		{ETHTOOL_SGRO, ETHTOOL_GGRO, "gro"},
+		{ETHTOOL_STXCSUM, ETHTOOL_GTXCSUM, "tx-checksum"},
+		{ETHTOOL_SRXCSUM, ETHTOOL_GRXCSUM, "rx-checksum"},
 	};
 	size_t i;
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), rc = 0;
@@ -332,8 +340,8 @@ int lx_offloads_off(const char *ifname, char *why, size_t cap)
 	for (i = 0; i < sizeof sw / sizeof sw[0] && rc == 0; i++) {
 		rc = ethtool_off(fd, ifname, sw[i].set, sw[i].get);
 		if (rc != 0)
-			snprintf(why, cap, "%s: cannot turn %s offload off: %s", ifname,
-				 sw[i].name, strerror(-rc));
+			snprintf(why, cap, "%s: cannot turn %s offload off: %s", ifname, sw[i].name,
+				 strerror(-rc));
 	}
 	close(fd);
 	return rc;

@@ -28,7 +28,7 @@
 #include "targets/linux/lx_int.h"
 
 #define LX_MAX_FD 1024
-#define LX_RBUF (1u << 20)
+#define LX_RBUF	  (1u << 20)
 
 struct lx_sys {
 	struct lx_sysenv env;
@@ -37,11 +37,11 @@ struct lx_sys {
 	int efd;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	bool has_job;       /* under mu */
-	bool quit;          /* under mu */
+	bool has_job;	     /* under mu */
+	bool quit;	     /* under mu */
 	atomic_bool started; /* the verb is about to enter the kernel */
 	atomic_bool done;    /* the verb returned; `res` is written */
-	bool pending;       /* the caller saw it block */
+	bool pending;	     /* the caller saw it block */
 	struct tgt_call call;
 	char flags[64], level[48], name[48];
 	struct pollfd pfds[16];
@@ -225,27 +225,37 @@ static int64_t do_verb(struct lx_sys *s, const struct tgt_call *c, struct tgt_re
 {
 	int64_t r;
 	switch (c->verb) {
-	case TGT_SOCKET: return verb_socket(s, c);
-	case TGT_BIND: return verb_addr(s, c, true);
-	case TGT_CONNECT: return verb_addr(s, c, false);
-	case TGT_LISTEN: return sysret(listen(c->fd, c->backlog));
+	case TGT_SOCKET:
+		return verb_socket(s, c);
+	case TGT_BIND:
+		return verb_addr(s, c, true);
+	case TGT_CONNECT:
+		return verb_addr(s, c, false);
+	case TGT_LISTEN:
+		return sysret(listen(c->fd, c->backlog));
 	case TGT_ACCEPT:
 		r = sysret(accept(c->fd, NULL, NULL));
 		track(s, r, true);
 		return r;
 	case TGT_SEND:
-	case TGT_RECV: return verb_io(s, c, res);
-	case TGT_SHUTDOWN: return sysret(shutdown(c->fd, c->how));
+	case TGT_RECV:
+		return verb_io(s, c, res);
+	case TGT_SHUTDOWN:
+		return sysret(shutdown(c->fd, c->how));
 	case TGT_CLOSE:
 		r = sysret(close(c->fd));
 		track(s, c->fd, false);
 		return r;
 	case TGT_SETSOCKOPT:
-	case TGT_GETSOCKOPT: return verb_sockopt(c, res);
+	case TGT_GETSOCKOPT:
+		return verb_sockopt(c, res);
 	case TGT_FCNTL:
-	case TGT_IOCTL: return verb_ctl(c, res);
-	case TGT_POLL: return verb_poll(s, c);
-	default: return -EINVAL;
+	case TGT_IOCTL:
+		return verb_ctl(c, res);
+	case TGT_POLL:
+		return verb_poll(s, c);
+	default:
+		return -EINVAL;
 	}
 }
 
@@ -351,7 +361,7 @@ static void take_result(struct lx_sys *s, struct tgt_result *res)
 
 int lx_sys_call(struct lx_sys *s, const struct tgt_call *c, struct tgt_result *res)
 {
-	struct timespec pause = { 0, 20000 };
+	struct timespec pause = {0, 20000};
 	if (s->pending)
 		return -EBUSY;
 	pthread_mutex_lock(&s->mu);
@@ -392,7 +402,7 @@ int lx_sys_finish(struct lx_sys *s, struct tgt_result *res)
 
 void lx_sys_stop(struct lx_sys *s)
 {
-	struct timespec pause = { 0, 1000000 };
+	struct timespec pause = {0, 1000000};
 	int i;
 	if (!s)
 		return;

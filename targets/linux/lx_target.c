@@ -20,19 +20,19 @@
 struct lx_tgt {
 	struct tgt base;
 	bool raw;
-	int family;         /* 4 or 6 */
+	int family; /* 4 or 6 */
 	bool v4_mapped;
 	uint8_t local[16], remote[16];
-	int ns, peer_ns;    /* the namespaces, held open */
-	int tap;            /* linux: the TAP device */
-	int cap;            /* capture (and, for linux-raw, injection) socket */
-	int ifindex;        /* the capture socket's interface */
+	int ns, peer_ns; /* the namespaces, held open */
+	int tap;	 /* linux: the TAP device */
+	int cap;	 /* capture (and, for linux-raw, injection) socket */
+	int ifindex;	 /* the capture socket's interface */
 	uint8_t stack_mac[6], peer_mac[6];
 	struct nl_sock *diag;
 	struct lx_sys *sys;
-	int efd;            /* readable when a verb completes */
-	uint64_t t0;        /* CLOCK_MONOTONIC at the end of open, us */
-	int64_t real_off;   /* CLOCK_REALTIME - CLOCK_MONOTONIC, us */
+	int efd;	  /* readable when a verb completes */
+	uint64_t t0;	  /* CLOCK_MONOTONIC at the end of open, us */
+	int64_t real_off; /* CLOCK_REALTIME - CLOCK_MONOTONIC, us */
 	uint8_t frame[LX_PKT_MAX + 14];
 	uint8_t pkt[LX_PKT_MAX];
 	char version[128];
@@ -72,7 +72,7 @@ static int lx_available(char *why, size_t cap)
 	static const struct {
 		int bit;
 		const char *name;
-	} need[] = { { 12, "CAP_NET_ADMIN" }, { 21, "CAP_SYS_ADMIN" }, { 13, "CAP_NET_RAW" } };
+	} need[] = {{12, "CAP_NET_ADMIN"}, {21, "CAP_SYS_ADMIN"}, {13, "CAP_NET_RAW"}};
 	uint64_t eff = cap_eff();
 	size_t i;
 	for (i = 0; i < sizeof need / sizeof need[0]; i++)
@@ -144,7 +144,7 @@ static uint64_t lx_now(struct tgt *t)
 /* Wait for the capture socket or a completed verb, until `to_us`. */
 static void wait_until(struct lx_tgt *x, uint64_t to_us)
 {
-	struct pollfd p[2] = { { x->cap, POLLIN, 0 }, { x->efd, POLLIN, 0 } };
+	struct pollfd p[2] = {{x->cap, POLLIN, 0}, {x->efd, POLLIN, 0}};
 	uint64_t now = lx_now(&x->base), left;
 	struct timespec ts;
 	uint64_t v;
@@ -230,8 +230,8 @@ static int lx_state(struct tgt *t, uint16_t local_port, uint16_t remote_port, ch
 		mapped(x->remote, r);
 		return lx_diag_state(x->diag, 6, l, local_port, r, remote_port, name, cap);
 	}
-	return lx_diag_state(x->diag, x->family, x->local, local_port, x->remote, remote_port,
-			     name, cap);
+	return lx_diag_state(x->diag, x->family, x->local, local_port, x->remote, remote_port, name,
+			     cap);
 }
 
 static void lx_close(struct tgt *t)
@@ -258,20 +258,19 @@ static void lx_close(struct tgt *t)
 static int lx_open(const struct tgt_config *cfg, struct tgt **out, char *why, size_t cap);
 static int lx_raw_open(const struct tgt_config *cfg, struct tgt **out, char *why, size_t cap);
 
-#define LX_OPS(NAME, DESC, OPEN)                                                            \
-	{                                                                                   \
-		.name = NAME, .description = DESC,                                          \
-		.caps = TGT_CAP_SOCKETS | TGT_CAP_STATE | TGT_CAP_IPV4 | TGT_CAP_IPV6 |     \
-			TGT_CAP_ICMP,                                                       \
-		.available = lx_available, .open = OPEN, .version = lx_version,            \
-		.inject = lx_inject, .collect = lx_collect, .now = lx_now,                  \
-		.advance = lx_advance, .next_deadline = lx_next_deadline, .call = lx_call,  \
-		.finish = lx_finish, .state = lx_state, .close = lx_close,                  \
+#define LX_OPS(NAME, DESC, OPEN)                                                                  \
+	{                                                                                         \
+		.name = NAME, .description = DESC,                                                \
+		.caps = TGT_CAP_SOCKETS | TGT_CAP_STATE | TGT_CAP_IPV4 | TGT_CAP_IPV6 |           \
+			TGT_CAP_ICMP,                                                             \
+		.available = lx_available, .open = OPEN, .version = lx_version,                   \
+		.inject = lx_inject, .collect = lx_collect, .now = lx_now, .advance = lx_advance, \
+		.next_deadline = lx_next_deadline, .call = lx_call, .finish = lx_finish,          \
+		.state = lx_state, .close = lx_close,                                             \
 	}
 
-const struct tgt_ops lx_target_ops =
-	LX_OPS("linux", "the host's Linux TCP stack in a private namespace, via TAP, real time",
-	       lx_open);
+const struct tgt_ops lx_target_ops = LX_OPS(
+	"linux", "the host's Linux TCP stack in a private namespace, via TAP, real time", lx_open);
 const struct tgt_ops lx_raw_target_ops =
 	LX_OPS("linux-raw",
 	       "the host's Linux TCP stack behind a veth pair, AF_PACKET injection, real time",
@@ -281,7 +280,7 @@ static struct lx_tgt *lx_new(const struct tgt_config *cfg, bool raw)
 {
 	struct lx_tgt *x = calloc(1, sizeof *x);
 	struct utsname u;
-	static const uint8_t peer_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x02 };
+	static const uint8_t peer_mac[6] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x02};
 	if (!x)
 		return NULL;
 	x->base.ops = raw ? &lx_raw_target_ops : &lx_target_ops;
@@ -353,8 +352,7 @@ static int setup_iface(struct lx_tgt *x, struct nl_sock *sk, const struct lx_set
 /* linux-raw: the veth's other end in a second namespace, with the
  * injector's packet socket there. The thread is in the stack's namespace
  * before and after. */
-static int setup_peer(struct lx_tgt *x, struct nl_sock *sk, unsigned mtu, char *why,
-		      size_t cap)
+static int setup_peer(struct lx_tgt *x, struct nl_sock *sk, unsigned mtu, char *why, size_t cap)
 {
 	struct nl_sock *psk = NULL;
 	int back = -1, rc = lx_veth_create(sk, LX_IFNAME, LX_PEER_IFNAME);
