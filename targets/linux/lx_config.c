@@ -203,6 +203,8 @@ static int apply_setting(const struct tgt_setting *s, int family, struct lx_sett
 	} else if (!strcmp(k, "iw")) {
 		rc = parse_num(v, 1024, &n);
 		out->initcwnd = (uint32_t)n;
+	} else if (!strcmp(k, "asan")) {
+		return 0; /* about sanitizer builds of in-process stacks: not the kernel */
 	} else if (!strcmp(k, "rto_min")) {
 		rc = rto_min(v, out, why, cap);
 		if (rc == -EINVAL)
