@@ -23,6 +23,12 @@ int cli_expect(int argc, char **argv);
 /* tcpcheck fuzz-to-script: a fuzz_ref finding as a script (cli_fuzz.c) */
 int cli_fuzz_to_script(int argc, char **argv);
 
+/* tcpcheck diff: oracle mode (cli_diff.c) */
+int cli_diff(int argc, char **argv);
+
+/* tcpcheck profiles: print reference profiles (cli_diff.c) */
+int cli_profiles(int argc, char **argv);
+
 /* tcpcheck requirements: the traceability matrix (cli_requirements.c) */
 int cli_requirements(int argc, char **argv);
 

@@ -1,6 +1,8 @@
 /* tcpcheck's command line (DESIGN.md §7).
  *
  *   tcpcheck run [options] PATH...     run scripts (files or directories)
+ *   tcpcheck diff [options] PATH...    oracle mode (diff.h)
+ *   tcpcheck profiles [NAME|FILE]...   print reference profiles
  *   tcpcheck expect [options] FILE     fill in a script's outbound lines
  *   tcpcheck requirements [options]    the requirement traceability matrix
  *   tcpcheck fuzz-to-script INPUT      a fuzz finding as a script
@@ -25,6 +27,8 @@ static void usage(FILE *f)
 		   "\n"
 		   "commands:\n"
 		   "  run       run scripts against a target and report\n"
+		   "  diff      oracle mode: the reference predicts, the target is judged\n"
+		   "  profiles  print the reference's profiles (key = value)\n"
 		   "  expect    write a script's outbound lines from the reference\n"
 		   "  requirements  the traceability matrix: requirement -> scripts -> targets\n"
 		   "  fuzz-to-script  a fuzz_ref finding as a minimal readable script\n"
@@ -71,6 +75,10 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "run") == 0)
 		return cli_run(argc - 1, argv + 1);
+	if (strcmp(argv[1], "diff") == 0)
+		return cli_diff(argc - 1, argv + 1);
+	if (strcmp(argv[1], "profiles") == 0)
+		return cli_profiles(argc - 1, argv + 1);
 	if (strcmp(argv[1], "expect") == 0)
 		return cli_expect(argc - 1, argv + 1);
 	if (strcmp(argv[1], "requirements") == 0)

@@ -394,7 +394,7 @@ static const char *precheck(struct runner *rn, char *buf, size_t cap)
 	const struct scr_script *s = rn->s;
 	const struct tgt_ops *ops = rn->o->target;
 	size_t i;
-	bool named = s->meta.n_targets == 0 && s->meta.n_findings == 0;
+	bool named = (s->meta.n_targets == 0 && s->meta.n_findings == 0) || rn->o->ignore_targets;
 	for (i = 0; i < s->meta.n_targets; i++)
 		named |= run_names_target(s->meta.targets[i], ops->name);
 	/* A finding's reproducer runs on the target whose bug it shows. */
@@ -595,15 +595,17 @@ static int open_target(struct runner *rn, int family)
 	memcpy(cfg.remote_addr, rn->c.remote, 16);
 	cfg.profile = rn->o->profile ? rn->o->profile : rn->s->meta.profile;
 	cfg.seed = rn->o->seed;
-	set = calloc(rn->s->meta.n_config + 1, sizeof *set);
+	set = calloc(rn->s->meta.n_config + rn->o->n_extra_settings + 1, sizeof *set);
 	if (!set)
 		return -ENOMEM;
 	for (i = 0; i < rn->s->meta.n_config; i++) {
 		set[i].key = rn->s->meta.config[i].key;
 		set[i].value = rn->s->meta.config[i].value;
 	}
+	for (i = 0; i < rn->o->n_extra_settings; i++)
+		set[rn->s->meta.n_config + i] = rn->o->extra_settings[i];
 	cfg.settings = set;
-	cfg.nsettings = rn->s->meta.n_config;
+	cfg.nsettings = rn->s->meta.n_config + rn->o->n_extra_settings;
 	rc = rn->o->target->open(&cfg, &rn->t, why, sizeof why);
 	free(set);
 	if (rc == -ENOTSUP || rc == -EOPNOTSUPP)
@@ -633,6 +635,9 @@ static void run_events(struct runner *rn)
 		if (rn->o->record) {
 			rn->r->event_us[i] = rn->last_us;
 			run_record_drain(rn, i);
+			if (rn->o->on_event)
+				rn->o->on_event(rn->o->hook_arg, rn->t, i, rn->c.local_port,
+						rn->c.remote_port);
 		}
 	}
 	rn->r->span_us = run_now(rn);

@@ -117,6 +117,19 @@ struct run_opts {
 	bool record;                 /* expect mode: outbound lines are ignored,
 	                              * every packet the stack sends is recorded
 	                              * in run_result.records instead */
+	bool ignore_targets;         /* run whatever @targets / @finding say (the
+	                              * differ: `>` lines are not used) */
+	/* Settings added after the script's @config when the target is
+	 * opened (the differ's `--set`, as "profile.KEY"), or NULL. */
+	const struct tgt_setting *extra_settings;
+	size_t n_extra_settings;
+	/* Record mode, for the differ (NULL: none): `on_event` after each
+	 * event with the open target and the connection's ports, `on_result`
+	 * with each verb's result when it completes. */
+	void (*on_event)(void *arg, struct tgt *t, size_t event, uint16_t local_port,
+			 uint16_t remote_port);
+	void (*on_result)(void *arg, size_t event, const struct tgt_result *res);
+	void *hook_arg;
 };
 
 /* Run `s` with `o`; `*out` is filled (free its contents with

@@ -310,6 +310,8 @@ static void track_fds(struct runner *rn, const struct scr_event *ev,
 void run_check_result(struct runner *rn, const struct scr_event *ev,
 		      const struct tgt_result *res)
 {
+	if (rn->o->on_result)
+		rn->o->on_result(rn->o->hook_arg, (size_t)(ev - rn->s->events), res);
 	check_return(rn, ev, res);
 	check_outputs(rn, ev, res, ev->u.sys.sys == SCR_SYS_POLL ? &rn->call : NULL);
 	track_fds(rn, ev, res);

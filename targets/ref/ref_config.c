@@ -65,6 +65,17 @@ static int apply_setting(const struct tgt_setting *s, struct ref_stack_config *s
 	const char *k = s->key, *v = s->value;
 	if (!strcmp(k, "ecn"))
 		return feature_off_only(k, v, why, cap);
+	if (!strcmp(k, "mutant"))
+		return 0; /* ref_target.c: test-only defects */
+	if (!strncmp(k, "profile.", 8)) {
+		/* a profile key set by the user (`tcpcheck diff --set`) */
+		char err[200];
+		if (ref_profile_set(p, k + 8, v, err, sizeof err) != 0) {
+			snprintf(why, cap, "--set %s=%s: %s", k + 8, v, err);
+			return -EINVAL;
+		}
+		return 0;
+	}
 	if (!strcmp(k, "sack")) {
 		rc = parse_bool(v, &b);
 		p->sack = b;

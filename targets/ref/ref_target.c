@@ -41,6 +41,13 @@ struct ref_tgt {
 	struct ref_output *out;
 	uint8_t *pkt;           /* SEG_MAX_PACKET bytes */
 	uint8_t *rbuf;          /* REF_TGT_RBUF bytes */
+	/* Test-only defects (the `mutant` setting, ref_target.h); 0: none. */
+	enum ref_tgt_mutant mutant;
+	unsigned tw_acks;       /* REF_MUT_TW_NO_REACK: pure ACKs sent in TIME-WAIT */
+	bool ooo_pending;       /* REF_MUT_OOO_ACK: an out-of-order segment came in */
+	uint32_t ooo_end;       /* ... and where it ended */
+	uint32_t rcv_nxt_seen;  /* the last ACK number the stack sent */
+	bool rcv_nxt_known;
 };
 
 #define REF_TGT_RBUF (1u << 20) /* the most one recv() returns */
@@ -77,9 +84,42 @@ static int ref_inject(struct tgt *t, const uint8_t *pkt, size_t len)
 		return 0; /* malformed: a stack drops it */
 	if (p.kind == SEG_PKT_ICMP)
 		return ref_stack_input_icmp(r->st, &p.u.icmp, r->now);
-	if (!p.u.tcp.tcp_csum_ok || !p.u.tcp.ip_csum_ok)
-		return 0; /* RFC 9293 §3.1 MUST-3: dropped, no reply */
+	if (r->mutant == REF_MUT_ACCEPT_BAD_CSUM)
+		p.u.tcp.tcp_csum_ok = p.u.tcp.ip_csum_ok = true;
+	if (!p.u.tcp.tcp_csum_ok || !p.u.tcp.ip_csum_ok) /* RFC 9293 §3.1 MUST-3: */
+		return ref_stack_input_packet(r->st, pkt, len, r->now); /* dropped, rule kept */
+	if (r->mutant == REF_MUT_OOO_ACK && p.u.tcp.len > 0 && r->rcv_nxt_known &&
+	    p.u.tcp.seq - r->rcv_nxt_seen > 0 && p.u.tcp.seq - r->rcv_nxt_seen < (1u << 30)) {
+		r->ooo_pending = true;
+		r->ooo_end = p.u.tcp.seq + (uint32_t)p.u.tcp.len;
+	}
 	return ref_stack_input(r->st, &p.u.tcp, r->now);
+}
+
+static int ref_state(struct tgt *t, uint16_t local_port, uint16_t remote_port, char *name,
+		     size_t cap);
+
+/* The mutants' defects on a segment leaving the stack: false drops it. */
+static bool mutate_output(struct ref_tgt *r, struct seg *s)
+{
+	bool pure_ack = s->flags == SEG_ACK && s->len == 0;
+	if (r->mutant == REF_MUT_TW_NO_REACK && pure_ack) {
+		char st[32];
+		ref_state(&r->base, s->sport, s->dport, st, sizeof st);
+		/* the first ACK of the FIN passes; its re-ACKs are lost */
+		if (strcmp(st, "TIME_WAIT") == 0 && r->tw_acks++ > 0)
+			return false;
+	}
+	if (r->mutant == REF_MUT_OOO_ACK && r->ooo_pending && (s->flags & SEG_ACK)) {
+		s->ack = r->ooo_end; /* acknowledges the hole's far side */
+		r->ooo_pending = false;
+		return true;
+	}
+	if (s->flags & SEG_ACK) {
+		r->rcv_nxt_seen = s->ack;
+		r->rcv_nxt_known = true;
+	}
+	return true;
 }
 
 static int ref_collect(struct tgt *t, uint64_t deadline_us, struct tgt_packet *out)
@@ -87,8 +127,10 @@ static int ref_collect(struct tgt *t, uint64_t deadline_us, struct tgt_packet *o
 	struct ref_tgt *r = ref_of(t);
 	size_t n = 0;
 	(void)deadline_us;
-	if (ref_stack_pop_output(r->st, r->out) != 1)
-		return -EAGAIN;
+	do {
+		if (ref_stack_pop_output(r->st, r->out) != 1)
+			return -EAGAIN;
+	} while (r->mutant && !mutate_output(r, &r->out->seg));
 	r->out->seg.payload = r->out->data;
 	if (seg_encode(&r->out->seg, r->pkt, SEG_MAX_PACKET, &n) != 0)
 		return -EIO;
@@ -406,16 +448,61 @@ const struct tgt_ops ref_target_ops = {
 	.close = ref_close_tgt,
 };
 
+/* The `mutant` setting: a defect planted for the differ's tests. Those
+ * that a profile value can express are planted through the profile (the
+ * differ must then name the key); the others are done here, around a
+ * clean stack. */
+static int mutant_of(const struct tgt_config *cfg, struct ref_stack_config *sc,
+		     enum ref_tgt_mutant *m, char *why, size_t cap)
+{
+	static const char *const names[] = { "", "bad-csum", "rst-no-challenge", "iw",
+					     "late-delack", "tw-no-reack", "ooo-ack" };
+	size_t i, k;
+	for (i = 0; i < cfg->nsettings; i++) {
+		if (strcmp(cfg->settings[i].key, "mutant") != 0)
+			continue;
+		for (k = 1; k < sizeof names / sizeof names[0]; k++)
+			if (strcmp(cfg->settings[i].value, names[k]) == 0)
+				break;
+		if (k == sizeof names / sizeof names[0]) {
+			snprintf(why, cap, "unknown mutant '%s'", cfg->settings[i].value);
+			return -EINVAL;
+		}
+		*m = (enum ref_tgt_mutant)k;
+	}
+	if (*m == REF_MUT_RST_NO_CHALLENGE)
+		sc->profile.rfc5961_rst = false; /* RFC 793: an in-window RST resets */
+	if (*m == REF_MUT_IW) {
+		sc->profile.iw_segments = 1;
+		if (sc->profile.cc == REF_CC_NONE)
+			sc->profile.cc = REF_CC_NEWRENO;
+	}
+	if (*m == REF_MUT_LATE_DELACK)
+		sc->profile.delack_time = 450000; /* late, still under MUST-40's 0.5 s */
+	return 0;
+}
+
+const char *ref_tgt_last_rule(struct tgt *t)
+{
+	if (!t || t->ops != &ref_target_ops)
+		return NULL;
+	return ref_rule_id(ref_stack_last_rule(ref_of(t)->st));
+}
+
 static int ref_open(const struct tgt_config *cfg, struct tgt **out, char *why, size_t cap)
 {
 	struct ref_stack_config sc;
 	struct ref_tgt *r;
+	enum ref_tgt_mutant mutant = REF_MUT_NONE;
 	int rc = ref_tgt_config(cfg, &sc, why, cap);
+	if (rc == 0)
+		rc = mutant_of(cfg, &sc, &mutant, why, cap);
 	if (rc != 0)
 		return rc;
 	r = calloc(1, sizeof *r);
 	if (!r)
 		return -ENOMEM;
+	r->mutant = mutant;
 	r->base.ops = &ref_target_ops;
 	r->out = malloc(sizeof *r->out);
 	r->pkt = malloc(SEG_MAX_PACKET);

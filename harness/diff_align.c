@@ -1,0 +1,635 @@
+/* The differ's comparison: alignment, divergences, one finding per root
+ * cause, and the class of each (diff.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness/diff_int.h"
+#include "reference/ref_profile.h"
+#include "reference/ref_rule.h"
+
+/* Events are numbered by slot: 0 before the first event, i + 1 after
+ * event i. */
+static size_t slot_of(size_t ev)
+{
+	return ev == SIZE_MAX ? 0 : ev + 1;
+}
+
+static int64_t absdiff(uint64_t a, uint64_t b)
+{
+	return a > b ? (int64_t)(a - b) : (int64_t)(b - a);
+}
+
+/* ---- alignment: longest common subsequence ------------------------------ */
+
+static bool aligns(const struct diff_chunk *a, const struct diff_chunk *b)
+{
+	return diff_chunk_same(a, b) && absdiff(a->time_us, b->time_us) <= DIFF_ALIGN_WINDOW_US;
+}
+
+static void align_greedy(struct diff_side *r, struct diff_side *t)
+{
+	size_t i, j = 0;
+	for (i = 0; i < r->n_chunks; i++) {
+		size_t k;
+		for (k = j; k < t->n_chunks; k++)
+			if (aligns(&r->chunks[i], &t->chunks[k])) {
+				r->chunks[i].matched = t->chunks[k].matched = true;
+				r->chunks[i].peer = k;
+				t->chunks[k].peer = i;
+				j = k + 1;
+				break;
+			}
+	}
+}
+
+static void align(struct diff_side *r, struct diff_side *t)
+{
+	size_t n = r->n_chunks, m = t->n_chunks, i, j;
+	uint32_t *dp;
+	for (i = 0; i < n; i++)
+		r->chunks[i].matched = false;
+	for (j = 0; j < m; j++)
+		t->chunks[j].matched = false;
+	if (n == 0 || m == 0)
+		return;
+	if ((n + 1) * (m + 1) > (4u << 20) ||
+	    !(dp = calloc((n + 1) * (m + 1), sizeof *dp))) {
+		align_greedy(r, t);
+		return;
+	}
+#define DP(a, b) dp[(a) * (m + 1) + (b)]
+	for (i = n; i-- > 0;)
+		for (j = m; j-- > 0;)
+			DP(i, j) = aligns(&r->chunks[i], &t->chunks[j])
+					   ? DP(i + 1, j + 1) + 1
+					   : (DP(i + 1, j) > DP(i, j + 1) ? DP(i + 1, j) : DP(i, j + 1));
+	i = j = 0;
+	while (i < n && j < m) {
+		if (aligns(&r->chunks[i], &t->chunks[j]) && DP(i, j) == DP(i + 1, j + 1) + 1) {
+			r->chunks[i].matched = t->chunks[j].matched = true;
+			r->chunks[i].peer = j;
+			t->chunks[j].peer = i;
+			i++;
+			j++;
+		} else if (DP(i + 1, j) >= DP(i, j + 1)) {
+			i++;
+		} else {
+			j++;
+		}
+	}
+#undef DP
+	free(dp);
+}
+
+/* ---- raw divergences -------------------------------------------------------- */
+
+struct raw_list {
+	struct diff_finding *v; /* DIFF_MAX_RAW */
+	size_t n;
+	size_t dropped;
+};
+
+struct cmp_ctx {
+	const struct scr_script *s;
+	struct diff_side *ref, *tgt;
+	int64_t tol;
+	struct raw_list raw;
+};
+
+static int event_line(const struct cmp_ctx *c, size_t ev)
+{
+	return ev < c->s->n_events ? c->s->events[ev].line : 0;
+}
+
+static const char *silence_rule(const struct cmp_ctx *c, size_t ev)
+{
+	return ev < c->ref->n_events ? c->ref->ev[ev].rule : "";
+}
+
+static struct diff_finding *raw_new(struct cmp_ctx *c, size_t ev, uint64_t t, const char *kind,
+				    const char *rule)
+{
+	struct diff_finding *f;
+	if (c->raw.n >= DIFF_MAX_RAW) {
+		c->raw.dropped++;
+		return NULL;
+	}
+	f = &c->raw.v[c->raw.n++];
+	memset(f, 0, sizeof *f);
+	f->event = ev;
+	f->line = event_line(c, ev);
+	f->time_us = t;
+	f->cls = DIFF_VIOLATION;
+	snprintf(f->kind, sizeof f->kind, "%s", kind);
+	snprintf(f->rule, sizeof f->rule, "%s", rule ? rule : "");
+	return f;
+}
+
+static void add_field(struct diff_finding *f, const char *name, const char *want,
+		      const char *got)
+{
+	struct diff_field *x;
+	if (!f || f->n_fields >= DIFF_MAX_FIELDS)
+		return;
+	x = &f->fields[f->n_fields++];
+	snprintf(x->name, sizeof x->name, "%s", name);
+	snprintf(x->expected, sizeof x->expected, "%s", want);
+	snprintf(x->actual, sizeof x->actual, "%s", got);
+}
+
+static void add_u32(struct diff_finding *f, const char *name, uint32_t want, uint32_t got)
+{
+	char a[16], b[16];
+	if (want == got)
+		return;
+	snprintf(a, sizeof a, "%u", want);
+	snprintf(b, sizeof b, "%u", got);
+	add_field(f, name, a, b);
+}
+
+static void flags_text(uint8_t fl, char *buf, size_t cap)
+{
+	static const char names[] = "FSRPAUEC";
+	size_t n = 0;
+	int i;
+	for (i = 0; i < 8 && n + 1 < cap; i++)
+		if (fl & (1u << i) && i != 3)
+			buf[n++] = names[i];
+	if (n == 0 && cap > 1)
+		buf[n++] = '.';
+	buf[n] = '\0';
+}
+
+static void pair_fields(struct diff_finding *f, const struct diff_chunk *e,
+			const struct diff_chunk *a)
+{
+	uint8_t fe = e->flags & (uint8_t)~SEG_PSH, fa = a->flags & (uint8_t)~SEG_PSH;
+	if (fe != fa) {
+		char x[16], y[16];
+		flags_text(fe, x, sizeof x);
+		flags_text(fa, y, sizeof y);
+		add_field(f, "flags", x, y);
+	}
+	add_u32(f, "seq", e->seq, a->seq);
+	if ((fe & SEG_ACK) && (fa & SEG_ACK))
+		add_u32(f, "ack", e->ack, a->ack);
+	add_u32(f, "len", e->len, a->len);
+	snprintf(f->expected_pkt, sizeof f->expected_pkt, "%s", e->text);
+	snprintf(f->actual_pkt, sizeof f->actual_pkt, "%s", a->text);
+}
+
+static int64_t eff_tol(const struct cmp_ctx *c)
+{
+	return c->tol > 0 ? c->tol : DIFF_DEFAULT_TOL_US;
+}
+
+static void matched_pairs(struct cmp_ctx *c)
+{
+	size_t i;
+	for (i = 0; i < c->ref->n_chunks; i++) {
+		const struct diff_chunk *e = &c->ref->chunks[i], *a;
+		struct diff_finding *f;
+		if (!e->matched)
+			continue;
+		a = &c->tgt->chunks[e->peer];
+		if (absdiff(e->time_us, a->time_us) > eff_tol(c)) {
+			char x[32], y[32];
+			f = raw_new(c, e->ev, a->time_us, "timing", e->rule);
+			snprintf(x, sizeof x, "%.6f", (double)e->time_us / 1e6);
+			snprintf(y, sizeof y, "%.6f", (double)a->time_us / 1e6);
+			add_field(f, "time", x, y);
+			if (f) {
+				f->cls = DIFF_TIMING;
+				snprintf(f->expected_pkt, sizeof f->expected_pkt, "%s", e->text);
+				snprintf(f->actual_pkt, sizeof f->actual_pkt, "%s", a->text);
+			}
+		}
+		if (strcmp(e->opts, a->opts) != 0) {
+			f = raw_new(c, e->ev, a->time_us, "fields", e->rule);
+			add_field(f, "options", e->opts[0] ? e->opts : "<>", a->opts[0] ? a->opts : "<>");
+			if (f) {
+				snprintf(f->expected_pkt, sizeof f->expected_pkt, "%s", e->text);
+				snprintf(f->actual_pkt, sizeof f->actual_pkt, "%s", a->text);
+			}
+		}
+	}
+}
+
+/* The unaligned chunks of `d` after slot `g`, in order. */
+static size_t unmatched_in(const struct diff_side *d, size_t g, size_t *idx, size_t cap)
+{
+	size_t i, n = 0;
+	for (i = 0; i < d->n_chunks && n < cap; i++)
+		if (!d->chunks[i].matched && slot_of(d->chunks[i].ev) == g)
+			idx[n++] = i;
+	return n;
+}
+
+static void slot_packets(struct cmp_ctx *c, size_t g)
+{
+	size_t ie[64], ia[64], ne, na, k;
+	ne = unmatched_in(c->ref, g, ie, 64);
+	na = unmatched_in(c->tgt, g, ia, 64);
+	for (k = 0; k < ne || k < na; k++) {
+		const struct diff_chunk *e = k < ne ? &c->ref->chunks[ie[k]] : NULL;
+		const struct diff_chunk *a = k < na ? &c->tgt->chunks[ia[k]] : NULL;
+		size_t ev = g == 0 ? SIZE_MAX : g - 1;
+		struct diff_finding *f;
+		if (e && a) {
+			f = raw_new(c, ev, a->time_us, "fields", e->rule);
+			if (f)
+				pair_fields(f, e, a);
+		} else if (e) {
+			f = raw_new(c, ev, e->time_us, "missing", e->rule);
+			add_field(f, "packet", e->text, "nothing");
+			if (f)
+				snprintf(f->expected_pkt, sizeof f->expected_pkt, "%s", e->text);
+		} else {
+			f = raw_new(c, ev, a->time_us, "unexpected", silence_rule(c, ev));
+			add_field(f, "packet", "nothing", a->text);
+			if (f)
+				snprintf(f->actual_pkt, sizeof f->actual_pkt, "%s", a->text);
+		}
+	}
+}
+
+static bool is_fd_verb(const struct scr_event *ev)
+{
+	return ev->u.sys.sys == SCR_SYS_SOCKET || ev->u.sys.sys == SCR_SYS_ACCEPT;
+}
+
+static void result_text(const struct diff_event *x, bool fd, char *buf, size_t cap)
+{
+	if (!x->has_result)
+		snprintf(buf, cap, "(did not return)");
+	else if (x->ret == -1)
+		snprintf(buf, cap, "-1 %s", strerror(x->err));
+	else if (fd)
+		snprintf(buf, cap, "a descriptor");
+	else
+		snprintf(buf, cap, "%lld", (long long)x->ret);
+}
+
+static void slot_verbs_states(struct cmp_ctx *c, size_t ev)
+{
+	const struct scr_event *sev = &c->s->events[ev];
+	const struct diff_event *e = &c->ref->ev[ev], *a = &c->tgt->ev[ev];
+	uint64_t t = c->tgt->run.event_us && c->tgt->run.event_us[ev] > 0
+			     ? (uint64_t)c->tgt->run.event_us[ev]
+			     : 0;
+	if (sev->kind == SCR_EV_SYSCALL && e->seen && a->seen) {
+		bool fd = is_fd_verb(sev);
+		bool same = e->has_result == a->has_result &&
+			    (!e->has_result || (e->err == a->err &&
+						(fd ? (e->ret >= 0) == (a->ret >= 0) : e->ret == a->ret)));
+		if (!same) {
+			char x[96], y[96];
+			struct diff_finding *f = raw_new(c, ev, t, "return", e->rule);
+			result_text(e, fd, x, sizeof x);
+			result_text(a, fd, y, sizeof y);
+			add_field(f, "return", x, y);
+		}
+	}
+	if (sev->kind == SCR_EV_STATE && e->state[0] && a->state[0] &&
+	    strcmp(e->state, a->state) != 0) {
+		struct diff_finding *f = raw_new(c, ev, t, "state", e->rule);
+		add_field(f, "state", e->state, a->state);
+	}
+}
+
+static void find_raw(struct cmp_ctx *c)
+{
+	size_t g;
+	c->raw.n = c->raw.dropped = 0;
+	align(c->ref, c->tgt);
+	matched_pairs(c);
+	for (g = 0; g <= c->s->n_events; g++) {
+		slot_packets(c, g);
+		if (g > 0)
+			slot_verbs_states(c, g - 1);
+	}
+}
+
+/* ---- one finding per root cause ------------------------------------------------ */
+
+/* A side's position after slot `g`: relative SND.NXT and the last ACK it
+ * sent, from what it sent up to then. */
+static void position(const struct diff_side *d, size_t g, uint32_t *nxt, uint32_t *ack)
+{
+	size_t i;
+	*nxt = *ack = 0;
+	for (i = 0; i < d->n_chunks && slot_of(d->chunks[i].ev) <= g; i++) {
+		const struct diff_chunk *x = &d->chunks[i];
+		uint32_t end = x->seq + x->len + ((x->flags & SEG_SYN) ? 1u : 0u) +
+			       ((x->flags & SEG_FIN) ? 1u : 0u);
+		if (x->flags & SEG_RST)
+			continue;
+		if ((int32_t)(end - *nxt) > 0)
+			*nxt = end;
+		if (x->flags & SEG_ACK)
+			*ack = x->ack;
+	}
+}
+
+static bool in_sync(const struct cmp_ctx *c, size_t g)
+{
+	uint32_t rn, ra, tn, ta;
+	if (g > 0) {
+		const struct diff_event *e = &c->ref->ev[g - 1], *a = &c->tgt->ev[g - 1];
+		if (!e->seen || !a->seen)
+			return false;
+		if (e->state[0] && a->state[0] && strcmp(e->state, a->state) != 0)
+			return false;
+	}
+	position(c->ref, g, &rn, &ra);
+	position(c->tgt, g, &tn, &ta);
+	return rn == tn && ra == ta;
+}
+
+static const char *final_state(const struct diff_side *d)
+{
+	size_t i = d->n_events;
+	while (i-- > 0)
+		if (d->ev[i].seen && d->ev[i].state[0])
+			return d->ev[i].state;
+	return "";
+}
+
+static int group(struct cmp_ctx *c, struct diff_result *out)
+{
+	size_t i, g, k = 0;
+	struct diff_finding *root = NULL;
+	bool diverged = false;
+	out->findings = calloc(c->raw.n + 1, sizeof *out->findings);
+	if (!out->findings)
+		return -ENOMEM;
+	for (g = 0; g <= c->s->n_events; g++) {
+		for (; k < c->raw.n && slot_of(c->raw.v[k].event) == g; k++) {
+			struct diff_finding *f = &c->raw.v[k];
+			bool same_timing = root && root->cls == DIFF_TIMING && f->cls == DIFF_TIMING &&
+					   !strcmp(root->rule, f->rule);
+			if ((diverged || same_timing) && root) {
+				root->consequences++;
+				continue;
+			}
+			out->findings[out->n_findings] = *f;
+			root = &out->findings[out->n_findings++];
+			diverged = true;
+		}
+		if (diverged && in_sync(c, g))
+			diverged = false;
+	}
+	if (diverged && root) {
+		const char *rs = final_state(c->ref), *ts = final_state(c->tgt);
+		size_t n = strlen(root->note);
+		if (strcmp(rs, ts) != 0)
+			snprintf(root->note + n, sizeof root->note - n,
+				 "%snot resynchronised: the reference ends in %s, the target in %s",
+				 n ? "; " : "", rs[0] ? rs : "?", ts[0] ? ts : "?");
+		else if (root->consequences)
+			snprintf(root->note + n, sizeof root->note - n,
+				 "%snot resynchronised: both end in %s with different sequence "
+				 "positions",
+				 n ? "; " : "", rs[0] ? rs : "?");
+	}
+	for (i = 0; i < out->n_findings; i++)
+		if (out->findings[i].consequences) {
+			struct diff_finding *f = &out->findings[i];
+			size_t n = strlen(f->note);
+			snprintf(f->note + n, sizeof f->note - n, "%s%zu later divergence%s "
+				 "follow%s from it", n ? "; " : "", f->consequences,
+				 f->consequences == 1 ? "" : "s", f->consequences == 1 ? "s" : "");
+		}
+	return 0;
+}
+
+/* ---- classes: the profile search --------------------------------------------------- */
+
+struct candidate {
+	char key[48];
+	char value[48];
+	bool run;
+	bool ok;                /* the run worked */
+	size_t slots[DIFF_MAX_RAW]; /* its non-timing divergences, by slot */
+	size_t n;
+};
+
+struct explain_ctx {
+	const struct diff_opts *o;
+	const char *profile;
+	struct candidate *cand;
+	size_t n_cand;
+	const size_t *base_slots; /* the base run's, as in candidate.slots */
+	size_t n_base;
+};
+
+static const char *const numeric_keys[][6] = {
+	{ "iw_segments", "1", "2", "3", "4", "10" },
+	{ "delack_segments", "1", "2", NULL },
+	{ "zwp_form", "new-octet", "empty-old", NULL },
+	{ "bad_option", "drop", "ignore-rest", NULL },
+	{ "cc", "reno", "newreno", "none", NULL },
+};
+
+static void add_cand(struct explain_ctx *x, const char *key, const char *value, size_t cap)
+{
+	if (x->n_cand >= cap)
+		return;
+	snprintf(x->cand[x->n_cand].key, sizeof x->cand[0].key, "%s", key);
+	snprintf(x->cand[x->n_cand].value, sizeof x->cand[0].value, "%s", value);
+	x->n_cand++;
+}
+
+/* Every single-key change of the profile worth trying: each switch
+ * flipped, and a few values of the numeric keys that decide segments. */
+static int candidates(struct explain_ctx *x)
+{
+	const struct ref_profile *p = ref_profile_by_name(x->profile);
+	const char *const *keys = ref_profile_keys();
+	const size_t cap = 128;
+	size_t i, k;
+	x->cand = calloc(cap, sizeof *x->cand);
+	if (!x->cand)
+		return -ENOMEM;
+	if (!p)
+		p = ref_profile_rfc(); /* a file: its base is close enough for the search */
+	for (i = 0; i < sizeof numeric_keys / sizeof numeric_keys[0]; i++) {
+		char cur[48] = "";
+		ref_profile_get(p, numeric_keys[i][0], cur, sizeof cur);
+		for (k = 1; k < 6 && numeric_keys[i][k]; k++)
+			if (strcmp(cur, numeric_keys[i][k]) != 0)
+				add_cand(x, numeric_keys[i][0], numeric_keys[i][k], cap);
+	}
+	for (i = 0; keys[i]; i++) {
+		char cur[48] = "";
+		if (ref_profile_get(p, keys[i], cur, sizeof cur) != 0)
+			continue;
+		if (!strcmp(cur, "on"))
+			add_cand(x, keys[i], "off", cap);
+		else if (!strcmp(cur, "off"))
+			add_cand(x, keys[i], "on", cap);
+	}
+	return 0;
+}
+
+static void run_candidate(const struct cmp_ctx *base, struct explain_ctx *x,
+			  struct candidate *cd)
+{
+	struct diff_side ref;
+	struct tgt_setting set;
+	char key[64];
+	struct cmp_ctx c;
+	size_t i;
+	cd->run = true;
+	snprintf(key, sizeof key, "profile.%s", cd->key);
+	set.key = key;
+	set.value = cd->value;
+	if (diff_ref_run(base->s, x->o, x->profile, &set, 1, &ref) != 0)
+		return;
+	if (ref.run.verdict == RUN_SKIP || ref.run.verdict == RUN_ERROR) {
+		diff_side_free(&ref);
+		return;
+	}
+	memset(&c, 0, sizeof c);
+	c.s = base->s;
+	c.ref = &ref;
+	c.tgt = base->tgt;
+	c.tol = base->tol;
+	c.raw.v = calloc(DIFF_MAX_RAW, sizeof *c.raw.v);
+	if (c.raw.v) {
+		find_raw(&c);
+		for (i = 0; i < c.raw.n; i++)
+			if (c.raw.v[i].cls != DIFF_TIMING)
+				cd->slots[cd->n++] = slot_of(c.raw.v[i].event);
+		cd->ok = true;
+	}
+	free(c.raw.v);
+	diff_side_free(&ref);
+}
+
+static size_t count_before(const size_t *slots, size_t n, size_t g, bool *at)
+{
+	size_t i, before = 0;
+	*at = false;
+	for (i = 0; i < n; i++) {
+		if (slots[i] < g)
+			before++;
+		else if (slots[i] == g)
+			*at = true;
+	}
+	return before;
+}
+
+/* Does one profile change make the divergence at `f` go away (without a
+ * new earlier one)? Names the key and value in `f`. */
+static bool explain(const struct cmp_ctx *c, struct explain_ctx *x, struct diff_finding *f)
+{
+	size_t g = slot_of(f->event), i;
+	bool at;
+	size_t base_before = count_before(x->base_slots, x->n_base, g, &at);
+	for (i = 0; i < x->n_cand; i++) {
+		struct candidate *cd = &x->cand[i];
+		if (!cd->run)
+			run_candidate(c, x, cd);
+		if (!cd->ok)
+			continue;
+		if (count_before(cd->slots, cd->n, g, &at) <= base_before && !at) {
+			snprintf(f->profile_key, sizeof f->profile_key, "%s", cd->key);
+			snprintf(f->profile_value, sizeof f->profile_value, "%s", cd->value);
+			return true;
+		}
+	}
+	return false;
+}
+
+static void note(struct diff_finding *f, const char *text)
+{
+	size_t n = strlen(f->note);
+	snprintf(f->note + n, sizeof f->note - n, "%s%s", n ? "; " : "", text);
+}
+
+static void rule_info(const struct scr_script *s, struct diff_finding *f)
+{
+	enum ref_rule r = ref_rule_by_id(f->rule);
+	const struct ref_rule_info *in = ref_rule_info(r);
+	if (r != REF_R_NONE) {
+		snprintf(f->section, sizeof f->section, "%s", in->section);
+		snprintf(f->req, sizeof f->req, "%s", in->req ? in->req : "");
+		snprintf(f->rule_text, sizeof f->rule_text, "%s", in->text);
+	} else if (s->meta.n_requirements > 0) {
+		/* no rule behind it: the script's own requirement */
+		snprintf(f->req, sizeof f->req, "%s", s->meta.requirements[0]);
+		snprintf(f->rule_text, sizeof f->rule_text, "the script's @requirement");
+	}
+}
+
+static void classify(const struct cmp_ctx *c, struct explain_ctx *x, struct diff_finding *f)
+{
+	rule_info(c->s, f);
+	if (f->cls == DIFF_TIMING)
+		return;
+	if (x && explain(c, x, f)) {
+		f->cls = DIFF_DEVIATION;
+		return;
+	}
+	if (strstr(f->rule_text, "RFC 5961") || !strncmp(f->rule, "RFC5961", 7)) {
+		f->cls = DIFF_DEVIATION;
+		note(f, "RFC 5961 is optional under RFC 9293 §3.10.7.4 (profile keys "
+			      "rfc5961_rst, rfc5961_syn, rfc5961_ack)");
+		return;
+	}
+	if (!strncmp(f->req, "SHLD", 4) || !strncmp(f->req, "MAY", 3) ||
+	    !strncmp(f->req, "REC", 3)) {
+		char buf[160];
+		f->cls = DIFF_DEVIATION;
+		snprintf(buf, sizeof buf,
+			 "profile gap: the RFC leaves this open (%s) and no profile key models it",
+			 f->req);
+		note(f, buf);
+		return;
+	}
+	f->cls = DIFF_VIOLATION;
+}
+
+int diff_compare(const struct scr_script *s, const struct diff_opts *o, const char *profile,
+		 struct diff_side *ref, struct diff_side *tgt, struct diff_result *out)
+{
+	struct cmp_ctx c;
+	struct explain_ctx x;
+	size_t i, *base = NULL;
+	int rc;
+	memset(&c, 0, sizeof c);
+	memset(&x, 0, sizeof x);
+	c.s = s;
+	c.ref = ref;
+	c.tgt = tgt;
+	c.tol = o->tolerance_us > 0 ? o->tolerance_us : 0;
+	if (c.tol == 0) {
+		const char *v = scr_script_option(s, "tolerance_usecs");
+		c.tol = v ? strtoll(v, NULL, 10) : DIFF_DEFAULT_TOL_US;
+	}
+	c.raw.v = calloc(DIFF_MAX_RAW, sizeof *c.raw.v);
+	if (!c.raw.v)
+		return -ENOMEM;
+	find_raw(&c);
+	rc = group(&c, out);
+	if (rc == 0 && out->n_findings > 0 && !o->no_explain) {
+		base = calloc(c.raw.n + 1, sizeof *base);
+		x.o = o;
+		x.profile = profile;
+		if (base && candidates(&x) == 0) {
+			for (i = 0; i < c.raw.n; i++)
+				if (c.raw.v[i].cls != DIFF_TIMING)
+					base[x.n_base++] = slot_of(c.raw.v[i].event);
+			x.base_slots = base;
+		}
+	}
+	for (i = 0; rc == 0 && i < out->n_findings; i++)
+		classify(&c, x.cand ? &x : NULL, &out->findings[i]);
+	free(x.cand);
+	free(base);
+	free(c.raw.v);
+	return rc;
+}
