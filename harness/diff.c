@@ -157,6 +157,8 @@ int diff_side_chunks(struct diff_side *d, int64_t tol)
 			c->ack = (x->seg.flags & SEG_ACK) ? x->seg.ack - r->remote_isn : 0;
 			c->len = (uint32_t)x->seg.len;
 			c->nsegs = 1;
+			c->prompt = x->after_event != SIZE_MAX && r->event_us &&
+				    r->event_us[x->after_event] == (int64_t)x->time_us;
 			snprintf(c->rule, sizeof c->rule, "%s", x->rule);
 			opts_norm(&x->seg, r->remote_isn, c->opts, sizeof c->opts);
 		}

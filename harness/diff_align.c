@@ -23,8 +23,16 @@ static int64_t absdiff(uint64_t a, uint64_t b)
 
 /* ---- alignment: longest common subsequence ------------------------------ */
 
+/* The same segment (`a` the reference's, `b` the target's), close enough
+ * in time. Across script events only when the target's is the later one
+ * and was sent by a timer (a late retransmission or delayed ACK): a reply
+ * to a later event is another segment, and a target segment sent before
+ * the event the reference's answers cannot be that answer. */
 static bool aligns(const struct diff_chunk *a, const struct diff_chunk *b)
 {
+	size_t sa = slot_of(a->ev), sb = slot_of(b->ev);
+	if (sa != sb && (sa > sb || b->prompt))
+		return false;
 	return diff_chunk_same(a, b) && absdiff(a->time_us, b->time_us) <= DIFF_ALIGN_WINDOW_US;
 }
 
@@ -299,6 +307,18 @@ static void slot_verbs_states(struct cmp_ctx *c, size_t ev)
 	}
 }
 
+/* Stable, by slot: the grouping walks the divergences event by event. */
+static void sort_by_slot(struct raw_list *l)
+{
+	size_t i, j;
+	for (i = 1; i < l->n; i++) {
+		struct diff_finding x = l->v[i];
+		for (j = i; j > 0 && slot_of(l->v[j - 1].event) > slot_of(x.event); j--)
+			l->v[j] = l->v[j - 1];
+		l->v[j] = x;
+	}
+}
+
 static void find_raw(struct cmp_ctx *c)
 {
 	size_t g;
@@ -310,6 +330,7 @@ static void find_raw(struct cmp_ctx *c)
 		if (g > 0)
 			slot_verbs_states(c, g - 1);
 	}
+	sort_by_slot(&c->raw);
 }
 
 /* ---- one finding per root cause ------------------------------------------------ */
@@ -357,6 +378,18 @@ static const char *final_state(const struct diff_side *d)
 	return "";
 }
 
+static bool same_fields(const struct diff_finding *a, const struct diff_finding *b)
+{
+	size_t i;
+	if (a->n_fields != b->n_fields)
+		return false;
+	for (i = 0; i < a->n_fields; i++)
+		if (strcmp(a->fields[i].expected, b->fields[i].expected) ||
+		    strcmp(a->fields[i].actual, b->fields[i].actual))
+			return false;
+	return true;
+}
+
 static int group(struct cmp_ctx *c, struct diff_result *out)
 {
 	size_t i, g, k = 0;
@@ -368,9 +401,11 @@ static int group(struct cmp_ctx *c, struct diff_result *out)
 	for (g = 0; g <= c->s->n_events; g++) {
 		for (; k < c->raw.n && slot_of(c->raw.v[k].event) == g; k++) {
 			struct diff_finding *f = &c->raw.v[k];
-			bool same_timing = root && root->cls == DIFF_TIMING && f->cls == DIFF_TIMING &&
-					   !strcmp(root->rule, f->rule);
-			if ((diverged || same_timing) && root) {
+			/* the same rule diverging the same way again: one cause */
+			bool again = root && root->cls == f->cls && !strcmp(root->kind, f->kind) &&
+				     !strcmp(root->rule, f->rule) &&
+				     (f->cls == DIFF_TIMING || same_fields(root, f));
+			if ((diverged || again) && root) {
 				root->consequences++;
 				continue;
 			}
@@ -580,8 +615,10 @@ static void classify(const struct cmp_ctx *c, struct explain_ctx *x, struct diff
 			      "rfc5961_rst, rfc5961_syn, rfc5961_ack)");
 		return;
 	}
-	if (!strncmp(f->req, "SHLD", 4) || !strncmp(f->req, "MAY", 3) ||
-	    !strncmp(f->req, "REC", 3)) {
+	/* A SHLD / MAY leaves open whether and when a segment is sent, not the
+	 * numbers it carries: wrong seq / ack / flags stay violations. */
+	if ((!strncmp(f->req, "SHLD", 4) || !strncmp(f->req, "MAY", 3) ||
+	     !strncmp(f->req, "REC", 3)) && strcmp(f->kind, "fields") != 0) {
 		char buf[160];
 		f->cls = DIFF_DEVIATION;
 		snprintf(buf, sizeof buf,

@@ -29,6 +29,8 @@ struct diff_chunk {
 	uint32_t seq, ack;      /* relative */
 	uint32_t len;           /* bytes of all its segments */
 	unsigned nsegs;
+	bool prompt;            /* sent at its event's own time: a reply to
+	                         * it, not the work of a timer */
 	char opts[160];         /* normalised options text */
 	char rule[64];
 	char text[200];         /* relative notation, for reports */

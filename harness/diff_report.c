@@ -36,7 +36,14 @@ static void ladder(FILE *f, const struct diff_result *r, const struct diff_findi
 			j++;
 			continue;
 		}
-		if (take_e) {
+		if (take_e && ta && !ta->inbound && ta->time_us == te->time_us &&
+		    !strcmp(ta->text, te->text)) { /* the same segment on both sides */
+			if (te->time_us >= t0 && te->time_us <= t1)
+				fprintf(f, "      %10.6f  %-40s <----  %-44s %s\n",
+					(double)te->time_us / 1e6, "", te->text, ta->text);
+			i++;
+			j++;
+		} else if (take_e) {
 			if (te->time_us >= t0 && te->time_us <= t1)
 				fprintf(f, "      %10.6f  %-40s <----  %-44s\n",
 					(double)te->time_us / 1e6, "", te->text);
@@ -265,14 +272,14 @@ void diff_junit_write(FILE *f, const char *target, const char *const *paths,
 	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
 	fprintf(f, "<testsuites>\n<testsuite name=\"tcpcheck diff ");
 	xml_text(f, target);
-	fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"%zu\">\n", n,
+	fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"%zu\" time=\"0\">\n", n,
 		failures, skipped);
 	for (i = 0; i < n; i++) {
 		fprintf(f, "  <testcase classname=\"diff.");
 		xml_text(f, target);
 		fprintf(f, "\" name=\"");
 		xml_text(f, paths[i]);
-		fprintf(f, "\">\n");
+		fprintf(f, "\" time=\"0\">\n");
 		if (rs[i].status == DIFF_SKIP || rs[i].status == DIFF_ERROR) {
 			fprintf(f, "    <skipped message=\"");
 			xml_text(f, rs[i].reason);
