@@ -189,15 +189,19 @@ static int collect(int argc, char **argv, struct paths *l)
 	for (i = 0; i < argc; i++) {
 		struct stat st;
 		size_t before = l->n;
-		if (stat(argv[i], &st) != 0) {
-			fprintf(stderr, "tcpcheck diff: %s: %s\n", argv[i], strerror(errno));
+		char p[4096];
+		snprintf(p, sizeof p, "%s", argv[i]);
+		while (strlen(p) > 1 && p[strlen(p) - 1] == '/')
+			p[strlen(p) - 1] = '\0';
+		if (stat(p, &st) != 0) {
+			fprintf(stderr, "tcpcheck diff: %s: %s\n", p, strerror(errno));
 			return -1;
 		}
 		if (S_ISDIR(st.st_mode)) {
-			if (walk(l, argv[i], 0) != 0)
+			if (walk(l, p, 0) != 0)
 				return -1;
 			qsort(l->v + before, l->n - before, sizeof *l->v, cmp_str);
-		} else if (paths_add(l, argv[i]) != 0) {
+		} else if (paths_add(l, p) != 0) {
 			return -1;
 		}
 	}

@@ -609,6 +609,13 @@ static void classify(const struct cmp_ctx *c, struct explain_ctx *x, struct diff
 		f->cls = DIFF_DEVIATION;
 		return;
 	}
+	if (f->n_fields == 1 && !strcmp(f->fields[0].name, "options")) {
+		/* which options a segment carries is the profile's choice */
+		f->cls = DIFF_DEVIATION;
+		note(f, "the options a stack sends are a profile choice (keys sack, timestamps, "
+			"wscale, syn_options, synack_options) that no single key explained");
+		return;
+	}
 	if (strstr(f->rule_text, "RFC 5961") || !strncmp(f->rule, "RFC5961", 7)) {
 		f->cls = DIFF_DEVIATION;
 		note(f, "RFC 5961 is optional under RFC 9293 §3.10.7.4 (profile keys "
