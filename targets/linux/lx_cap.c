@@ -24,7 +24,10 @@ int lx_cap_open(int ifindex, bool outgoing, int *fd)
 {
 	struct sockaddr_ll sll;
 	int one = 1;
-	int s = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(ETH_P_ALL));
+	/* Protocol 0 at socket(), ETH_P_ALL at bind(): a socket that already
+	 * listens would be unhooked first, which waits for an RCU grace
+	 * period (~10 ms on the critical path). */
+	int s = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (s < 0)
 		return -errno;
 	memset(&sll, 0, sizeof sll);

@@ -5,6 +5,7 @@
 #include <netlink/netlink.h>
 #include <netlink/socket.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -234,14 +235,12 @@ static int lx_state(struct tgt *t, uint16_t local_port, uint16_t remote_port, ch
 			     cap);
 }
 
-static void lx_close(struct tgt *t)
+/* The descriptors that hold the namespaces and devices. Closing the TAP
+ * device unregisters it, which waits for RCU grace periods (tens of
+ * milliseconds): done here, off the next script's critical path. */
+static void *reap(void *arg)
 {
-	struct lx_tgt *x = lx_of(t);
-	if (!x)
-		return;
-	lx_sys_stop(x->sys);
-	if (x->diag)
-		nl_socket_free(x->diag);
+	struct lx_tgt *x = arg;
 	if (x->cap >= 0)
 		close(x->cap);
 	if (x->tap >= 0)
@@ -251,6 +250,27 @@ static void lx_close(struct tgt *t)
 	if (x->ns >= 0)
 		close(x->ns);
 	free(x);
+	return NULL;
+}
+
+static void lx_close(struct tgt *t)
+{
+	struct lx_tgt *x = lx_of(t);
+	pthread_attr_t attr;
+	pthread_t th;
+	bool deferred = false;
+	if (!x)
+		return;
+	lx_sys_stop(x->sys);
+	if (x->diag)
+		nl_socket_free(x->diag);
+	if (pthread_attr_init(&attr) == 0) {
+		pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+		deferred = pthread_create(&th, &attr, reap, x) == 0;
+		pthread_attr_destroy(&attr);
+	}
+	if (!deferred)
+		reap(x);
 }
 
 /* ---- opening ------------------------------------------------------------------------- */
