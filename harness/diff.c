@@ -203,8 +203,11 @@ int diff_ref_run(const struct scr_script *s, const struct diff_opts *o, const ch
 	int rc;
 	if (!set)
 		return -ENOMEM;
-	memcpy(set, o->set, o->n_set * sizeof *set);
-	memcpy(set + o->n_set, extra, n_extra * sizeof *set);
+	/* memcpy from NULL is undefined even for 0 bytes. */
+	if (o->n_set)
+		memcpy(set, o->set, o->n_set * sizeof *set);
+	if (n_extra)
+		memcpy(set + o->n_set, extra, n_extra * sizeof *set);
 	ro_init(&ro, o, &ref_target_ops);
 	ro.profile = profile;
 	ro.extra_settings = set;
