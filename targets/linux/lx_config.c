@@ -225,8 +225,18 @@ static bool ends_with(const char *s, const char *tail)
 	return n >= m && strcmp(s + n - m, tail) == 0;
 }
 
+/* An optional sysctl this kernel lacks, for the report's target version. */
+static void note_missing(struct lx_settings *out, const char *path)
+{
+	const char *leaf = strrchr(path, '.');
+	size_t n = strlen(out->missing);
+	snprintf(out->missing + n, sizeof out->missing - n, "%s%s", n ? "," : "",
+		 leaf ? leaf + 1 : path);
+}
+
 int lx_config_apply(const struct tgt_config *cfg, struct lx_settings *out, char *why, size_t cap)
 {
+	char probe[64];
 	size_t i;
 	int rc;
 	memset(out, 0, sizeof *out);
@@ -241,6 +251,8 @@ int lx_config_apply(const struct tgt_config *cfg, struct lx_settings *out, char 
 		rc = apply_pin(pins[i].path, pins[i].value, pins[i].optional, why, cap);
 		if (rc != 0)
 			return rc;
+		if (pins[i].optional && lx_sysctl_read(pins[i].path, probe, sizeof probe) != 0)
+			note_missing(out, pins[i].path);
 	}
 	for (i = 0; i < cfg->nsettings; i++) {
 		rc = apply_setting(&cfg->settings[i], cfg->family, out, why, cap);

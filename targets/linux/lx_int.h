@@ -162,13 +162,15 @@ struct lx_settings {
 	uint32_t initcwnd;	/* iw=: RTAX_INITCWND on the peer route; 0: none */
 	int nodelay;		/* -1: leave; else TCP_NODELAY on new sockets */
 	int rcvbuf, sndbuf;	/* 0: leave */
+	char missing[256];	/* optional sysctls this kernel lacks, ','-separated */
 };
 
 /* Pin every sysctl that changes what a script sees, in the calling
  * thread's namespace, from the `linux` profile and the script's @config
  * (README: the `linux` column). A sysctl that cannot be set is an error
  * with its name in `why`; one this kernel does not have is skipped when
- * the table says it is optional. -ENOTSUP with `why` for a setting Linux
+ * the table says it is optional, and named in `out->missing` (the
+ * report's target version shows it). -ENOTSUP with `why` for a setting Linux
  * cannot honour (the script is then SKIP). */
 int lx_config_apply(const struct tgt_config *cfg, struct lx_settings *out, char *why, size_t cap);
 

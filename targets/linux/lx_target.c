@@ -440,6 +440,10 @@ static int setup_in_ns(struct lx_tgt *x, const struct tgt_config *cfg, char *why
 	int rc = lx_config_ipv6_quiet(why, cap);
 	if (rc == 0)
 		rc = lx_config_apply(cfg, &set, why, cap);
+	if (rc == 0 && set.missing[0]) {
+		size_t n = strlen(x->version);
+		snprintf(x->version + n, sizeof x->version - n, " (no sysctl %s)", set.missing);
+	}
 	if (rc == 0)
 		rc = setup_links(x, &set, why, cap);
 	if (rc == 0 && (rc = lx_diag_open(&x->diag)) != 0)
