@@ -5,6 +5,9 @@
 #ifndef TCPCHECK_HARNESS_CLI_H
 #define TCPCHECK_HARNESS_CLI_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include "harness/script.h"
 
 enum cli_exit {
@@ -42,5 +45,22 @@ int cli_load_script(const char *path, int family, const struct scr_define *user,
 /* The predefined -D values of a family (MSS, DEFAULT_MSS, MTU, MIN_MTU,
  * ICMP_TOO_BIG, ICMP_PORT_UNREACH): `*n` gets their count. */
 const struct scr_define *cli_family_defines(int family, size_t *n);
+
+/* Script paths a command was given, owned. */
+struct cli_paths {
+	char **v;
+	size_t n, cap;
+};
+
+/* Append every script named in argv: files as given, directories walked
+ * recursively (every `.pkt`, each directory's in name order). Errors are
+ * printed as "tcpcheck CMD: PATH: reason". Returns 0 or -1. */
+int cli_collect_scripts(const char *cmd, int argc, char **argv, struct cli_paths *out);
+
+/* Free the list and zero it. */
+void cli_paths_free(struct cli_paths *l);
+
+/* Is `name` a script's file name (ends in .pkt)? */
+bool cli_is_script(const char *name);
 
 #endif

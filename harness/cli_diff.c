@@ -132,82 +132,6 @@ static int parse_one(struct diff_cfg *c, int opt, char *arg)
 
 /* ---- scripts ---------------------------------------------------------------- */
 
-struct paths {
-	char **v;
-	size_t n, cap;
-};
-
-static int paths_add(struct paths *l, const char *p)
-{
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 64;
-		char **v = realloc(l->v, cap * sizeof *v);
-		if (!v)
-			return -ENOMEM;
-		l->v = v;
-		l->cap = cap;
-	}
-	l->v[l->n] = strdup(p);
-	return l->v[l->n++] ? 0 : -ENOMEM;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int walk(struct paths *l, const char *dir, int depth)
-{
-	DIR *d;
-	struct dirent *e;
-	int rc = 0;
-	if (depth > 32)
-		return 0;
-	if (!(d = opendir(dir)))
-		return -errno;
-	while (rc == 0 && (e = readdir(d)) != NULL) {
-		char p[4096];
-		struct stat st;
-		size_t n = strlen(e->d_name);
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-		if (stat(p, &st) != 0)
-			continue;
-		if (S_ISDIR(st.st_mode))
-			rc = walk(l, p, depth + 1);
-		else if (S_ISREG(st.st_mode) && n > 4 && !strcmp(e->d_name + n - 4, ".pkt"))
-			rc = paths_add(l, p);
-	}
-	closedir(d);
-	return rc;
-}
-
-static int collect(int argc, char **argv, struct paths *l)
-{
-	int i;
-	for (i = 0; i < argc; i++) {
-		struct stat st;
-		size_t before = l->n;
-		char p[4096];
-		snprintf(p, sizeof p, "%s", argv[i]);
-		while (strlen(p) > 1 && p[strlen(p) - 1] == '/')
-			p[strlen(p) - 1] = '\0';
-		if (stat(p, &st) != 0) {
-			fprintf(stderr, "tcpcheck diff: %s: %s\n", p, strerror(errno));
-			return -1;
-		}
-		if (S_ISDIR(st.st_mode)) {
-			if (walk(l, p, 0) != 0)
-				return -1;
-			qsort(l->v + before, l->n - before, sizeof *l->v, cmp_str);
-		} else if (paths_add(l, p) != 0) {
-			return -1;
-		}
-	}
-	return 0;
-}
-
 static struct cap_file *open_pcap(const struct diff_cfg *c, const char *path)
 {
 	char name[1024], file[2048], err[256];
@@ -266,7 +190,7 @@ static void text_one(const struct diff_cfg *c, FILE *f, const char *path,
 		diff_report_finding_text(f, path, r, &r->findings[i], c->ladder);
 }
 
-static int run_all(struct diff_cfg *c, const struct paths *l, FILE *f)
+static int run_all(struct diff_cfg *c, const struct cli_paths *l, FILE *f)
 {
 	struct diff_summary *sum = calloc(1, sizeof *sum);
 	struct diff_result *keep = NULL;
@@ -321,7 +245,7 @@ static int run_all(struct diff_cfg *c, const struct paths *l, FILE *f)
 int cli_diff(int argc, char **argv)
 {
 	struct diff_cfg c;
-	struct paths l = { 0 };
+	struct cli_paths l = { 0 };
 	FILE *f = stdout;
 	char why[256] = "";
 	int opt, rc = CLI_OK;
@@ -358,7 +282,7 @@ int cli_diff(int argc, char **argv)
 		rc = CLI_ENV;
 		goto out;
 	}
-	if (collect(argc - optind, argv + optind, &l) != 0) {
+	if (cli_collect_scripts("diff", argc - optind, argv + optind, &l) != 0) {
 		rc = CLI_USAGE;
 		goto out;
 	}

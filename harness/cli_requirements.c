@@ -17,7 +17,6 @@
  * with --must-covered when a checkable MUST has no script; 2 usage or
  * input error (`file:line:col: message`). */
 #include <cjson/cJSON.h>
-#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
@@ -28,7 +27,6 @@
 
 #include "harness/cli.h"
 
-#define REQ_MAX_DEPTH 16 /* directory nesting walked under a path */
 
 /* A growable array of owned strings. */
 struct strv {
@@ -107,11 +105,6 @@ static bool strv_has(const struct strv *s, const char *str)
 		if (strcmp(s->v[i], str) == 0)
 			return true;
 	return false;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 static void matrix_free(struct matrix *m)
@@ -295,78 +288,19 @@ static int read_catalogue(struct matrix *m, const char *path)
 
 /* ---- scripts ------------------------------------------------------------------ */
 
-static bool is_pkt(const char *name)
-{
-	size_t n = strlen(name);
-	return n > 4 && strcmp(name + n - 4, ".pkt") == 0;
-}
-
-static int walk(struct strv *paths, const char *dir, int depth)
-{
-	struct dirent *e;
-	struct strv here = {0};
-	size_t i;
-	int rc = 0;
-	DIR *d;
-	if (depth > REQ_MAX_DEPTH)
-		return 0;
-	d = opendir(dir);
-	if (!d) {
-		fprintf(stderr, "%s: %s\n", dir, strerror(errno));
-		return -EINVAL;
-	}
-	while (rc == 0 && (e = readdir(d)) != NULL) {
-		char *p;
-		size_t len;
-		if (e->d_name[0] == '.')
-			continue;
-		len = strlen(dir) + strlen(e->d_name) + 2;
-		p = malloc(len);
-		if (!p) {
-			rc = -ENOMEM;
-			break;
-		}
-		snprintf(p, len, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", e->d_name);
-		rc = strv_push(&here, p);
-		if (rc)
-			free(p);
-	}
-	closedir(d);
-	qsort(here.v, here.n, sizeof *here.v, cmp_str);
-	for (i = 0; rc == 0 && i < here.n; i++) {
-		struct stat st;
-		if (stat(here.v[i], &st) != 0)
-			continue;
-		if (S_ISDIR(st.st_mode)) {
-			rc = walk(paths, here.v[i], depth + 1);
-		} else if (S_ISREG(st.st_mode) && is_pkt(here.v[i])) {
-			rc = strv_push(paths, here.v[i]);
-			if (rc == 0)
-				here.v[i] = NULL;
-		}
-	}
-	strv_free(&here, true);
-	return rc;
-}
-
+/* The scripts named on the command line (shared walker, cli.h), moved
+ * into `paths`, which then owns them. */
 static int collect_paths(struct strv *paths, char **args, int n)
 {
-	int i, rc = 0;
-	for (i = 0; rc == 0 && i < n; i++) {
-		struct stat st;
-		if (stat(args[i], &st) != 0) {
-			fprintf(stderr, "%s: %s\n", args[i], strerror(errno));
-			return -EINVAL;
-		}
-		if (S_ISDIR(st.st_mode)) {
-			rc = walk(paths, args[i], 0);
-		} else {
-			char *p = strdup(args[i]);
-			rc = p ? strv_push(paths, p) : -ENOMEM;
-			if (rc)
-				free(p);
-		}
+	struct cli_paths found = {0};
+	size_t i;
+	int rc = cli_collect_scripts("requirements", n, args, &found) != 0 ? -EINVAL : 0;
+	for (i = 0; rc == 0 && i < found.n; i++) {
+		rc = strv_push(paths, found.v[i]);
+		if (rc == 0)
+			found.v[i] = NULL;
 	}
+	cli_paths_free(&found);
 	return rc;
 }
 

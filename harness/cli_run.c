@@ -242,91 +242,6 @@ static int parse_args(int argc, char **argv, struct run_cfg *c)
 	return 0;
 }
 
-/* ---- finding scripts --------------------------------------------------------------- */
-
-struct path_list {
-	char **v;
-	size_t n, cap;
-};
-
-static int list_add(struct path_list *l, const char *p)
-{
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 64;
-		char **v = realloc(l->v, cap * sizeof *v);
-		if (!v)
-			return -ENOMEM;
-		l->v = v;
-		l->cap = cap;
-	}
-	l->v[l->n] = strdup(p);
-	return l->v[l->n++] ? 0 : -ENOMEM;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static bool has_pkt_suffix(const char *name)
-{
-	size_t n = strlen(name);
-	return n > 4 && strcmp(name + n - 4, ".pkt") == 0;
-}
-
-/* Every .pkt under `dir`, recursively (depth-limited against link loops). */
-static int walk(struct path_list *l, const char *dir, int depth)
-{
-	DIR *d;
-	struct dirent *e;
-	int rc = 0;
-	if (depth > 32)
-		return 0;
-	d = opendir(dir);
-	if (!d)
-		return -errno;
-	while (rc == 0 && (e = readdir(d)) != NULL) {
-		char p[4096];
-		struct stat st;
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-		if (stat(p, &st) != 0)
-			continue;
-		if (S_ISDIR(st.st_mode))
-			rc = walk(l, p, depth + 1);
-		else if (S_ISREG(st.st_mode) && has_pkt_suffix(e->d_name))
-			rc = list_add(l, p);
-	}
-	closedir(d);
-	return rc;
-}
-
-static int collect_paths(int argc, char **argv, struct path_list *l)
-{
-	int i;
-	for (i = 0; i < argc; i++) {
-		struct stat st;
-		char p[4096];
-		size_t before = l->n;
-		snprintf(p, sizeof p, "%s", argv[i]);
-		while (strlen(p) > 1 && p[strlen(p) - 1] == '/')
-			p[strlen(p) - 1] = '\0';
-		if (stat(p, &st) != 0) {
-			fprintf(stderr, "tcpcheck run: %s: %s\n", p, strerror(errno));
-			return -1;
-		}
-		if (S_ISDIR(st.st_mode)) {
-			if (walk(l, p, 0) != 0)
-				return -1;
-			qsort(l->v + before, l->n - before, sizeof *l->v, cmp_str);
-		} else if (list_add(l, p) != 0) {
-			return -1;
-		}
-	}
-	return 0;
-}
-
 /* ---- running ------------------------------------------------------------------------ */
 
 static void pcap_path(const struct run_cfg *c, const struct job *j, char *buf, size_t cap)
@@ -337,7 +252,7 @@ static void pcap_path(const struct run_cfg *c, const struct job *j, char *buf, s
 	for (i = 0; name[i]; i++)
 		if (name[i] == '/')
 			name[i] = '_';
-	if (strlen(name) > 4 && has_pkt_suffix(name))
+	if (strlen(name) > 4 && cli_is_script(name))
 		name[strlen(name) - 4] = '\0';
 	snprintf(buf, cap, "%s/%s%s.pcap", c->pcap_dir, name,
 		 c->families == 3 ? (j->family == 6 ? ".ipv6" : ".ipv4") : "");
@@ -417,7 +332,7 @@ static int script_families(const char *path, const struct run_cfg *c)
 	return fams;
 }
 
-static int make_jobs(const struct run_cfg *c, const struct path_list *l, struct job **out,
+static int make_jobs(const struct run_cfg *c, const struct cli_paths *l, struct job **out,
 		     size_t *n)
 {
 	struct job *jobs = calloc(l->n * 2 + 1, sizeof *jobs);
@@ -582,10 +497,10 @@ static bool for_target(const struct scr_script *s, const char *name)
  * registration (specs/CMakeLists.txt labels long ones `slow`). */
 static int print_spans(const struct run_cfg *c, int argc, char **argv)
 {
-	struct path_list paths = { 0 };
+	struct cli_paths paths = { 0 };
 	size_t i;
 	int rc = CLI_OK;
-	if (collect_paths(argc, argv, &paths) != 0)
+	if (cli_collect_scripts("run", argc, argv, &paths) != 0)
 		return CLI_USAGE;
 	for (i = 0; i < paths.n; i++) {
 		struct scr_script *s = NULL;
@@ -607,7 +522,7 @@ static int print_spans(const struct run_cfg *c, int argc, char **argv)
 int cli_run(int argc, char **argv)
 {
 	struct run_cfg c;
-	struct path_list paths = { 0 };
+	struct cli_paths paths = { 0 };
 	struct job *jobs = NULL;
 	struct rpt_counts counts;
 	char why[256] = "";
@@ -625,7 +540,7 @@ int cli_run(int argc, char **argv)
 		fprintf(stderr, "SKIP  target %s cannot run here: %s\n", c.target->name, why);
 		return CLI_ENV;
 	}
-	if (collect_paths(argc - optind, argv + optind, &paths) != 0 ||
+	if (cli_collect_scripts("run", argc - optind, argv + optind, &paths) != 0 ||
 	    make_jobs(&c, &paths, &jobs, &n) != 0)
 		return CLI_USAGE;
 	if (c.shuffle)
