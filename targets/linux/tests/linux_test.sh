@@ -6,6 +6,9 @@
 # sigint    the same for SIGINT
 # normal    a normal end leaves nothing either
 # unpriv    without privilege: exit 3 and a one-line SKIP reason, no crash
+# kselftest the kernel's packetdrill selftests (ci/fetch-kselftest-pkt.sh)
+#           on linux: counts printed; each must pass or SKIP with a reason
+#           (exit 77, skipped, when they have not been fetched)
 set -uo pipefail
 case_name=$1
 tcpcheck=$2
@@ -87,6 +90,13 @@ unpriv)
   [ $rc -eq 3 ] || fail "expected exit code 3 without privilege, got $rc"
   [ "$(wc -l <out.txt)" -eq 1 ] || fail "expected one line"
   grep -q 'SKIP.*linux.*CAP_' out.txt || fail "the line should say SKIP and the capability" ;;
+kselftest)
+  dir=$(cd "$(dirname "$0")/../../.." && pwd)/third_party/kselftest-packetdrill
+  [ -f "$dir/.fetched" ] || { echo "SKIP: run ci/fetch-kselftest-pkt.sh first"; exit 77; }
+  "$tcpcheck" run --target linux --ip-version both -j 2 "$dir" >out.txt 2>&1
+  grep -E '^(PASS|FAIL|SKIP|XFAIL|XPASS|ERROR) ' out.txt | sed 's/ [0-9.]* ms//' | cut -c1-200
+  echo "kselftest packetdrill on linux: $(tail -2 out.txt | head -1)"
+  grep -qE '^(FAIL|ERROR|XPASS) ' out.txt && fail "a kselftest script failed (a tcpcheck bug)" ;;
 *) fail "unknown case $case_name" ;;
 esac
 echo "PASS: $case_name"
