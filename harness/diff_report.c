@@ -7,6 +7,7 @@
 #include <cjson/cJSON.h>
 
 #include "harness/diff_report.h"
+#include "harness/report.h"
 
 /* ---- text ------------------------------------------------------------------ */
 
@@ -245,21 +246,6 @@ int diff_json_write(void *doc, struct diff_summary *s, FILE *f)
 
 /* ---- JUnit ----------------------------------------------------------------------- */
 
-static void xml_text(FILE *f, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '&': fputs("&amp;", f); break;
-		case '"': fputs("&quot;", f); break;
-		default:
-			if ((unsigned char)*s >= 0x20 || *s == '\n' || *s == '\t')
-				fputc(*s, f);
-		}
-	}
-}
-
 void diff_junit_write(FILE *f, const char *target, const char *const *paths,
 		      const struct diff_result *rs, size_t n)
 {
@@ -271,18 +257,18 @@ void diff_junit_write(FILE *f, const char *target, const char *const *paths,
 	}
 	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
 	fprintf(f, "<testsuites>\n<testsuite name=\"tcpcheck diff ");
-	xml_text(f, target);
+	rpt_xml_text(f, target);
 	fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"%zu\" time=\"0\">\n", n,
 		failures, skipped);
 	for (i = 0; i < n; i++) {
 		fprintf(f, "  <testcase classname=\"diff.");
-		xml_text(f, target);
+		rpt_xml_text(f, target);
 		fprintf(f, "\" name=\"");
-		xml_text(f, paths[i]);
+		rpt_xml_text(f, paths[i]);
 		fprintf(f, "\" time=\"0\">\n");
 		if (rs[i].status == DIFF_SKIP || rs[i].status == DIFF_ERROR) {
 			fprintf(f, "    <skipped message=\"");
-			xml_text(f, rs[i].reason);
+			rpt_xml_text(f, rs[i].reason);
 			fprintf(f, "\"/>\n");
 		}
 		for (k = 0; k < rs[i].n_findings; k++) {
@@ -294,13 +280,13 @@ void diff_junit_write(FILE *f, const char *target, const char *const *paths,
 			snprintf(msg, sizeof msg, "line %d: %s %s (%s %s)", x->line, x->kind,
 				 x->rule, x->section, x->req);
 			fprintf(f, "    <failure message=\"");
-			xml_text(f, msg);
+			rpt_xml_text(f, msg);
 			fprintf(f, "\" type=\"violation\">");
 			for (j = 0; j < x->n_fields; j++) {
 				snprintf(msg, sizeof msg, "%s: expected %s, got %s\n",
 					 x->fields[j].name, x->fields[j].expected,
 					 x->fields[j].actual);
-				xml_text(f, msg);
+				rpt_xml_text(f, msg);
 			}
 			fprintf(f, "</failure>\n");
 		}

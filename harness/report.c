@@ -248,7 +248,7 @@ static int write_json(FILE *f, const struct rpt_run *run)
 
 /* ---- JUnit XML ------------------------------------------------------------------ */
 
-static void xml_text(FILE *f, const char *s)
+void rpt_xml_text(FILE *f, const char *s)
 {
 	for (; *s; s++) {
 		switch (*s) {
@@ -270,24 +270,24 @@ static void junit_case(FILE *f, const struct rpt_run *run, const struct rpt_scri
 	const struct run_result *r = &s->res;
 	size_t i;
 	fputs("    <testcase classname=\"tcpcheck.", f);
-	xml_text(f, run->target);
+	rpt_xml_text(f, run->target);
 	fputs("\" name=\"", f);
-	xml_text(f, s->path);
+	rpt_xml_text(f, s->path);
 	fprintf(f, "\" time=\"%.6f\">\n", run->timings ? r->wall_s : 0.0);
 	if (r->verdict == RUN_SKIP || r->verdict == RUN_XFAIL) {
 		fputs("      <skipped message=\"", f);
-		xml_text(f, r->verdict == RUN_XFAIL ? "xfail: " : "");
-		xml_text(f, r->reason);
+		rpt_xml_text(f, r->verdict == RUN_XFAIL ? "xfail: " : "");
+		rpt_xml_text(f, r->reason);
 		fputs("\"/>\n", f);
 	} else if (r->verdict != RUN_PASS) {
 		fprintf(f, "      <%s message=\"", r->verdict == RUN_ERROR ? "error" : "failure");
-		xml_text(f, r->reason);
+		rpt_xml_text(f, r->reason);
 		fprintf(f, "\" type=\"%s\">", run_verdict_name(r->verdict));
 		for (i = 0; i < r->n_mismatches; i++) {
 			char line[600];
 			snprintf(line, sizeof line, "%s:%d:%d: %s\n", s->path,
 				 r->mismatches[i].line, r->mismatches[i].col, r->mismatches[i].msg);
-			xml_text(f, line);
+			rpt_xml_text(f, line);
 		}
 		fprintf(f, "</%s>\n", r->verdict == RUN_ERROR ? "error" : "failure");
 	}
@@ -297,7 +297,7 @@ static void junit_case(FILE *f, const struct rpt_run *run, const struct rpt_scri
 static void junit_property(FILE *f, const char *name, const char *value)
 {
 	fprintf(f, "      <property name=\"%s\" value=\"", name);
-	xml_text(f, value);
+	rpt_xml_text(f, value);
 	fputs("\"/>\n", f);
 }
 
@@ -308,7 +308,7 @@ static void write_junit(FILE *f, const struct rpt_run *run)
 	rpt_count(run, &c);
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n", f);
 	fputs("  <testsuite name=\"tcpcheck.", f);
-	xml_text(f, run->target);
+	rpt_xml_text(f, run->target);
 	fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" time=\"%.6f\">\n",
 		run->n_scripts, c.fail + c.xpass, c.error, c.skip + c.xfail,
 		run->timings ? run->wall_s : 0.0);

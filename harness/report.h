@@ -59,6 +59,10 @@ int rpt_write(FILE *f, enum rpt_format fmt, const struct rpt_run *run);
  * `rpt_write` writes it for RPT_TEXT; used for progress output. */
 void rpt_text_script(FILE *f, const struct rpt_run *run, const struct rpt_script *s);
 
+/* Write `s` escaped for XML text and attributes (the characters XML 1.0
+ * forbids are dropped). */
+void rpt_xml_text(FILE *f, const char *s);
+
 /* The summary line: "N passed, N failed, N skipped, N xfail, N xpass,
  * N errors" (the first two are what CI systems read). */
 void rpt_summary_line(FILE *f, const struct rpt_counts *c);
