@@ -153,7 +153,7 @@ static const struct ref_profile profile_lwip = {
 	.keepalive_count = 9,        /* TCP_KEEPCNT_DEFAULT */
 	.keepalive_garbage_octet = false,
 
-	.rfc5961_rst = false,        /* not implemented */
+	.rfc5961_rst = false,        /* lwIP 2.1.3 has no RFC 5961 mitigations */
 	.rfc5961_syn = false,
 	.rfc5961_ack = false,
 
