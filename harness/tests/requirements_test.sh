@@ -10,6 +10,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 cd "$here/requirements" || exit 1
 fail() { echo "FAIL: $*"; exit 1; }
 cat=catalogue.tsv
+# Each case writes its outputs into its own scratch directory: ctest runs
+# the cases in parallel in this same fixture directory.
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
 
 case $case_name in
 matrix_text)
@@ -22,8 +26,8 @@ matrix_text)
   echo "$out" | grep -qE 'MUST +1 / 2 +covered, 1 not checkable' || fail "summary" ;;
 matrix_json)
   "$tcpcheck" requirements -c $cat --format json --results ref.json linux.json \
-    -- scripts/a.pkt scripts/b.pkt >out.json || fail "exit $?"
-  python3 - out.json <<'PY' || fail "JSON"
+    -- scripts/a.pkt scripts/b.pkt >"$tmp/out.json" || fail "exit $?"
+  python3 - "$tmp/out.json" <<'PY' || fail "JSON"
 import json, sys
 d = json.load(open(sys.argv[1]))
 r = {x["id"]: x for x in d["requirements"]}
@@ -38,33 +42,33 @@ assert r["MUST-3"]["check"] == "none" and r["MUST-3"]["reason"] == "not observab
 assert d["uncovered"] == ["MUST-2"], d["uncovered"]
 assert d["summary"]["MUST"] == {"total": 3, "checkable": 2, "covered": 1, "none": 1}, d["summary"]
 PY
-  rm -f out.json ;;
+  rm -f "$tmp/out.json" ;;
 strict_unknown)
-  "$tcpcheck" requirements -c $cat scripts/ >/dev/null 2>err.txt
+  "$tcpcheck" requirements -c $cat scripts/ >/dev/null 2>"$tmp/err.txt"
   [ $? -eq 0 ] || fail "without --strict an unknown id is only listed"
-  "$tcpcheck" requirements -c $cat --strict scripts/ >out.txt 2>err.txt
-  rc=$?; cat out.txt err.txt
+  "$tcpcheck" requirements -c $cat --strict scripts/ >"$tmp/out.txt" 2>"$tmp/err.txt"
+  rc=$?; cat "$tmp/out.txt" "$tmp/err.txt"
   [ $rc -eq 1 ] || fail "--strict with an unknown id must exit 1, got $rc"
-  grep -q 'MUST-999 .*unknown.pkt' out.txt || fail "the unknown id is listed"
+.*unknown.pkt' "$tmp/out.txt" || fail "the unknown id is listed"
   "$tcpcheck" requirements -c $cat --strict scripts/a.pkt >/dev/null || fail "known ids: exit 0"
-  rm -f out.txt err.txt ;;
+  rm -f "$tmp/out.txt" "$tmp/err.txt" ;;
 must_covered)
-  "$tcpcheck" requirements -c $cat --must-covered scripts/a.pkt >/dev/null 2>err.txt
-  rc=$?; cat err.txt
+  "$tcpcheck" requirements -c $cat --must-covered scripts/a.pkt >/dev/null 2>"$tmp/err.txt"
+  rc=$?; cat "$tmp/err.txt"
   [ $rc -eq 1 ] || fail "an uncovered checkable MUST must exit 1, got $rc"
-  grep -q 'MUST-2 has no script' err.txt || fail "names MUST-2"
-  rm -f err.txt ;;
+  grep -q 'MUST-2 has no script' "$tmp/err.txt" || fail "names MUST-2"
+  rm -f "$tmp/err.txt" ;;
 bad_catalogue)
-  "$tcpcheck" requirements -c bad-none.tsv scripts/a.pkt >/dev/null 2>err.txt
-  rc=$?; cat err.txt
+  "$tcpcheck" requirements -c bad-none.tsv scripts/a.pkt >/dev/null 2>"$tmp/err.txt"
+  rc=$?; cat "$tmp/err.txt"
   [ $rc -eq 2 ] || fail "a none without reason must exit 2, got $rc"
-  grep -qE '^bad-none.tsv:3:[0-9]+: .*reason' err.txt || fail "file:line:col message"
-  "$tcpcheck" requirements -c bad-dup.tsv scripts/a.pkt >/dev/null 2>err.txt
-  [ $? -eq 2 ] && grep -q 'bad-dup.tsv:3:1: duplicate id' err.txt || fail "duplicate id"
+  grep -qE '^bad-none.tsv:3:[0-9]+: .*reason' "$tmp/err.txt" || fail "file:line:col message"
+  "$tcpcheck" requirements -c bad-dup.tsv scripts/a.pkt >/dev/null 2>"$tmp/err.txt"
+  [ $? -eq 2 ] && grep -q 'bad-dup.tsv:3:1: duplicate id' "$tmp/err.txt" || fail "duplicate id"
   "$tcpcheck" requirements --format xml >/dev/null 2>&1
   [ $? -eq 2 ] || fail "bad format: exit 2"
   "$tcpcheck" requirements --help | grep -q 'usage: tcpcheck requirements' || fail "--help"
-  rm -f err.txt ;;
+  rm -f "$tmp/err.txt" ;;
 suite_strict)
   # The repository's own suite: every id a script names is in the catalogue.
   cd "$src" && "$tcpcheck" requirements --strict >/dev/null || fail "specs/ names unknown ids" ;;
