@@ -75,8 +75,8 @@ const char *diff_class_name(enum diff_class c);
 struct diff_field {
 	char name[16];          /* "flags", "seq", "ack", "len", "options",
 	                         * "time", "packet", "return", "state" */
-	char expected[128];     /* the reference's value */
-	char actual[128];       /* the target's */
+	char expected[208];     /* the reference's value (a whole segment fits) */
+	char actual[208];       /* the target's */
 };
 
 /* One divergence (one root cause). */
