@@ -8,7 +8,6 @@
  *   parse_per_sec=N      parse alone
  *   usec_per_script=X
  * Usage: bench_scripts [DIR]   (run it on one core: taskset -c 0) */
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,29 +51,6 @@ static void load(const char *path)
 	texts[ntexts].path = strdup(path);
 	ntexts++;
 	fclose(f);
-}
-
-static void walk(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	if (!d)
-		return;
-	while ((e = readdir(d)) != NULL) {
-		char p[4096];
-		size_t n = strlen(e->d_name);
-		struct stat st;
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-		if (stat(p, &st) != 0)
-			continue;
-		if (S_ISDIR(st.st_mode))
-			walk(p);
-		else if (n > 4 && strcmp(e->d_name + n - 4, ".pkt") == 0)
-			load(p);
-	}
-	closedir(d);
 }
 
 static struct scr_script *parse(const struct text *t)
@@ -133,7 +109,13 @@ int main(int argc, char **argv)
 	const struct tgt_ops *ref = tgt_find("ref");
 	size_t rounds, bad, prounds, pbad;
 	double sps, pps;
-	walk(argc > 1 ? argv[1] : "specs");
+	struct cli_paths suite = { 0 };
+	char *dir = argc > 1 ? argv[1] : "specs";
+	size_t i;
+	if (cli_collect_scripts("bench_scripts", 1, &dir, &suite) == 0)
+		for (i = 0; i < suite.n; i++)
+			load(suite.v[i]);
+	cli_paths_free(&suite);
 	if (!ntexts || !ref) {
 		fprintf(stderr, "bench_scripts: no scripts found\n");
 		return 1;

@@ -10,11 +10,9 @@
  *   TARGET_usec_per_script=X
  *   TARGET_not_passing=N       runs with a verdict other than pass/xfail/skip
  * Usage: bench_targets [DIR]   (run it on one core: taskset -c 0) */
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 #include "harness/cli.h"
@@ -29,37 +27,13 @@ struct job {
 	int family;
 };
 
-static char *paths[MAX_SCRIPTS];
-static size_t npaths;
+static struct cli_paths suite; /* the script paths, from cli_collect_scripts */
 
 static double now_s(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void walk(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	if (!d)
-		return;
-	while ((e = readdir(d)) != NULL) {
-		char p[4096];
-		size_t n = strlen(e->d_name);
-		struct stat st;
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-		if (stat(p, &st) != 0)
-			continue;
-		if (S_ISDIR(st.st_mode))
-			walk(p);
-		else if (n > 4 && strcmp(e->d_name + n - 4, ".pkt") == 0 && npaths < MAX_SCRIPTS)
-			paths[npaths++] = strdup(p);
-	}
-	closedir(d);
 }
 
 static bool names(const struct scr_script *s, const char *target)
@@ -78,11 +52,11 @@ static size_t load_jobs(const char *target, struct job *jobs, size_t cap)
 {
 	size_t i, n = 0;
 	int fam;
-	for (i = 0; i < npaths; i++)
+	for (i = 0; i < suite.n; i++)
 		for (fam = 4; fam <= 6; fam += 2) {
 			struct scr_script *s = NULL;
 			struct scr_diag d;
-			if (cli_load_script(paths[i], fam, NULL, 0, &s, &d) != 0)
+			if (cli_load_script(suite.v[i], fam, NULL, 0, &s, &d) != 0)
 				continue;
 			if (n == cap || !names(s, target) ||
 			    (s->meta.families &&
@@ -145,12 +119,12 @@ static void bench(const char *name)
 
 int main(int argc, char **argv)
 {
-	walk(argc > 1 ? argv[1] : "specs");
-	if (!npaths) {
+	char *dir = argc > 1 ? argv[1] : "specs";
+	if (cli_collect_scripts("bench_targets", 1, &dir, &suite) != 0 || !suite.n) {
 		fprintf(stderr, "bench_targets: no scripts found\n");
 		return 1;
 	}
-	printf("scripts=%zu\n", npaths);
+	printf("scripts=%zu\n", suite.n);
 	bench("ref");
 	bench("lwip");
 	return 0;
