@@ -332,6 +332,7 @@ static void tap_line(FILE *f, size_t n, const struct rpt_script *s)
 	switch (r->verdict) {
 	case RUN_PASS: fprintf(f, "ok %zu - %s\n", n, s->path); break;
 	case RUN_SKIP: fprintf(f, "ok %zu - %s # SKIP %s\n", n, s->path, r->reason); break;
+	/* TAP's "# TODO" directive marks an expected failure (not a to-do). */
 	case RUN_XFAIL: fprintf(f, "not ok %zu - %s # TODO %s\n", n, s->path, r->reason); break;
 	case RUN_XPASS:
 		fprintf(f, "not ok %zu - %s # unexpected pass: %s\n", n, s->path, r->reason);
