@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "harness/actions/actions.h"
+#include "harness/actions/actions_int.h"
 
 /* LEN codes 200..254. */
 static const uint16_t len_table[55] = {
@@ -20,7 +20,6 @@ static const uint64_t time_table[28] = {
 	239999999,   240000000,	  240000001,   600000000,    7200000000ull, 7875000000ull, 1000,
 };
 
-uint64_t fz__time_table(unsigned code);
 uint64_t fz__time_table(unsigned code)
 {
 	return code >= 3 && code < 31 ? time_table[code - 3] : 0;

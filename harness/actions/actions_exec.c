@@ -5,10 +5,9 @@
 #include <string.h>
 
 #include "harness/actions/actions.h"
+#include "harness/actions/actions_int.h"
 #include "reference/ref_sock.h"
 #include "reference/seq.h"
-
-uint64_t fz__time_table(unsigned code);
 
 #define NFD 8		/* sockets the executor's stack has */
 #define FD_BASE 3
@@ -44,7 +43,6 @@ struct fz_exec {
 
 static const uint8_t local_addr[4] = { 192, 0, 2, 1 };
 static const uint8_t peer_addr[4] = { 192, 0, 2, 2 };
-static const uint8_t zeros[FZ_MAX_PAYLOAD];
 
 static void record(struct fz_exec *ex, struct fz_rec *r)
 {
@@ -100,17 +98,13 @@ void fz_exec_free(struct fz_exec *ex)
 
 /* ---- the connection as the peer sees it ---------------------------------- */
 
-struct view {
-	uint32_t rcv_nxt, rcv_wnd, snd_una, snd_nxt, snd_wnd, liss;
-};
-
 static bool conn_info(const struct fz_exec *ex, struct ref_tcb_info *t)
 {
 	return ex->conn_fd >= 0 && ref_tcb_info(ex->st, ex->conn_fd, t) == 0 &&
 	       t->state != REF_CLOSED && t->state != REF_LISTEN;
 }
 
-static void view_of(const struct fz_exec *ex, struct view *v)
+static void view_of(const struct fz_exec *ex, struct fz_view *v)
 {
 	struct ref_tcb_info t;
 	if (conn_info(ex, &t)) {
@@ -128,108 +122,6 @@ static void view_of(const struct fz_exec *ex, struct view *v)
 	v->snd_una = ex->liss_known ? ex->liss + 1 : 0;
 	v->snd_nxt = ex->liss_known ? ex->obs_snd_nxt : 0;
 	v->snd_wnd = 65535;
-}
-
-static uint32_t seq_of(const struct fz_action *a, const struct view *v)
-{
-	uint32_t d = (uint32_t)a->seq_arg;
-	switch (a->seq_mode) {
-	case 0: return v->rcv_nxt + d;
-	case 1: return v->rcv_nxt + v->rcv_wnd + d;
-	case 2: return v->rcv_nxt + v->rcv_wnd / 2 + d;
-	case 3: return v->rcv_nxt + 0x80000000u + d;
-	case 4: return v->rcv_nxt - v->rcv_wnd - 1 + d;
-	case 5: return FZ_PEER_ISS + d;
-	case 6: return v->rcv_nxt + d;
-	default: return FZ_PEER_ISS + d;
-	}
-}
-
-static uint32_t ack_of(const struct fz_action *a, const struct view *v)
-{
-	uint32_t d = (uint32_t)a->ack_arg;
-	switch (a->ack_mode) {
-	case 0: return v->snd_una + d;
-	case 1: return v->snd_nxt + d;
-	case 2: return v->snd_nxt + 0x80000000u + d;
-	case 3: return v->snd_una - 65536 + d;
-	case 4: return v->liss + d;
-	case 5: return v->snd_una + v->snd_wnd + d;
-	case 6: return d;
-	default: return v->liss + d;
-	}
-}
-
-/* ---- options ---------------------------------------------------------------- */
-
-static void opt_sack(const struct fz_action *a, const struct view *v, struct seg_opts *o)
-{
-	struct seg_sack_block b[SEG_SACK_MAX];
-	unsigned i, n = a->opt[0] % 4u + 1;
-	for (i = 0; i < n; i++) {
-		b[i].left = v->snd_una + 16u * a->opt[1 + 2 * i];
-		b[i].right = b[i].left + 16u * a->opt[2 + 2 * i];
-	}
-	seg_opts_add_sack(o, b, n);
-}
-
-static void opt_malformed(unsigned code, struct seg_opts *o)
-{
-	static const uint8_t junk[38] = { 0xde, 0xad, 0xbe, 0xef };
-	switch (code) {
-	case 9: seg_opts_add_raw(o, SEG_OPT_MSS, 3, junk, 1); break;
-	case 10: seg_opts_add_raw(o, 30, 0, NULL, 0); break;
-	case 11: seg_opts_add_raw(o, SEG_OPT_WSCALE, 40, junk, 1); break;
-	case 12:
-		seg_opts_add_eol(o);
-		seg_opts_add_raw(o, 0xaa, 0xbb, junk, 2);
-		break;
-	case 13: seg_opts_add_raw(o, 254, 4, junk, 2); break;
-	default:
-		while (seg_opts_add_nop(o) == 0)
-			;
-		break;
-	}
-}
-
-static void build_opts(const struct fz_exec *ex, const struct fz_action *a, const struct view *v,
-		       struct seg_opts *o)
-{
-	uint32_t tsval = (uint32_t)(ex->now / 1000) + (uint32_t)(int8_t)a->opt[0];
-	uint32_t ecr = a->opt[1] ? a->opt[1] : ex->last_tsval;
-	seg_opts_clear(o);
-	switch (a->opt_code) {
-	case 0: break;
-	case 1: seg_opts_add_mss(o, (uint16_t)(a->opt[0] << 8 | a->opt[1])); break;
-	case 2: seg_opts_add_wscale(o, a->opt[0]); break;
-	case 3: seg_opts_add_sack_perm(o); break;
-	case 4: seg_opts_add_ts(o, tsval, ecr); break;
-	case 5: opt_sack(a, v, o); break;
-	case 6:
-		seg_opts_add_mss(o, 1460);
-		seg_opts_add_sack_perm(o);
-		seg_opts_add_ts(o, tsval, 0);
-		seg_opts_add_nop(o);
-		seg_opts_add_wscale(o, 7);
-		break;
-	case 7:
-		seg_opts_add_mss(o, 1460);
-		seg_opts_add_sack_perm(o);
-		seg_opts_add_nop(o);
-		seg_opts_add_wscale(o, 7);
-		break;
-	case 8:
-		memcpy(o->raw, a->opt + 1, a->opt[0]);
-		o->len = a->opt[0];
-		break;
-	case 14: {
-		struct seg_sack_block b = { v->snd_una, v->snd_una + 100 };
-		seg_opts_add_ts(o, tsval, ecr);
-		seg_opts_add_sack(o, &b, 1);
-		break;
-	}
-	default: opt_malformed(a->opt_code, o); break;
-	}
 }
 
 /* ---- output -------------------------------------------------------------------- */
@@ -397,42 +289,28 @@ static int check_all(struct fz_exec *ex, struct fz_violation *v)
 
 /* ---- the actions ------------------------------------------------------------------- */
 
-static void base_seg(const struct fz_exec *ex, struct seg *s)
+static void ends_of(const struct fz_exec *ex, struct fz_ends *e)
 {
-	seg_init(s, SEG_IPV4);
-	memcpy(s->src, peer_addr, 4);
-	memcpy(s->dst, local_addr, 4);
-	s->sport = ex->peer_port;
-	s->dport = ex->local_port ? ex->local_port : FZ_LISTEN_PORT;
+	e->local = local_addr;
+	e->peer = peer_addr;
+	e->local_port = ex->local_port ? ex->local_port : FZ_LISTEN_PORT;
+	e->peer_port = ex->peer_port;
+	e->now = ex->now;
+	e->last_tsval = ex->last_tsval;
 }
 
 static void do_seg(struct fz_exec *ex, const struct fz_action *a)
 {
-	struct view v;
+	struct fz_view v;
+	struct fz_ends e;
 	struct seg s;
 	struct ref_tcb_info t;
 	struct fz_rec r = { .kind = FZ_REC_IN };
 	size_t n;
 	view_of(ex, &v);
-	base_seg(ex, &s);
-	s.seq = seq_of(a, &v);
-	s.ack = ack_of(a, &v);
-	s.flags = a->flags;
-	s.wnd = a->win;
-	s.urp = a->urp;
-	s.payload = zeros;
-	s.len = a->len;
-	build_opts(ex, a, &v, &s.opts);
-	if (a->bad_csum) {
-		s.wire.tcp_csum_set = true;
-		s.wire.tcp_csum = 0;
-		if (seg_encode(&s, ex->pkt, sizeof ex->pkt, &n) != 0)
-			return;
-		ex->pkt[20 + 16] ^= 0x5a; /* the checksum field, surely wrong now */
-		ex->pkt[20 + 17] ^= 0xa5;
-	} else if (seg_encode(&s, ex->pkt, sizeof ex->pkt, &n) != 0) {
+	ends_of(ex, &e);
+	if (fz__seg_packet(a, &v, &e, &s, ex->pkt, &n) != 0)
 		return;
-	}
 	r.time = ex->now;
 	r.seg = &s;
 	record(ex, &r);
@@ -464,38 +342,14 @@ static void do_time(struct fz_exec *ex, const struct fz_action *a)
 
 static void do_icmp(struct fz_exec *ex, const struct fz_action *a)
 {
-	static const uint8_t codes[] = { 0, 1, 2, 3, 4, 0, 0, 0 };
-	static const enum seg_icmp_kind kinds[] = {
-		SEG_ICMP_UNREACH,	SEG_ICMP_UNREACH,	SEG_ICMP_UNREACH,
-		SEG_ICMP_UNREACH,	SEG_ICMP_FRAG_NEEDED,	SEG_ICMP_TIME_EXCEEDED,
-		SEG_ICMP_PARAM_PROBLEM, SEG_ICMP_SOURCE_QUENCH,
-	};
-	struct view v;
-	struct seg q;
+	struct fz_view v;
+	struct fz_ends e;
 	struct seg_icmp m;
 	struct fz_rec r = { .kind = FZ_REC_ICMP };
-	uint32_t d = (uint32_t)a->quote_arg;
 	size_t n;
 	view_of(ex, &v);
-	seg_init(&q, SEG_IPV4);
-	memcpy(q.src, local_addr, 4);
-	memcpy(q.dst, peer_addr, 4);
-	q.sport = ex->local_port ? ex->local_port : FZ_LISTEN_PORT;
-	q.dport = ex->peer_port;
-	q.flags = SEG_ACK;
-	q.ack = v.rcv_nxt;
-	switch (a->quote_mode) {
-	case 0: q.seq = v.snd_una; break;
-	case 1: q.seq = v.snd_nxt - 1; break;
-	case 2: q.seq = v.snd_nxt; break;
-	case 3: q.seq = v.snd_una - 1; break;
-	case 4: q.seq = v.liss; break;
-	case 5: q.seq = v.snd_una + d * 64; break;
-	case 6: q.seq = v.snd_nxt + 0x80000000u; break;
-	default: q.seq = v.liss + d; break;
-	}
-	seg_icmp_init(&m, kinds[a->icmp & 7], codes[a->icmp & 7], a->mtu, &q);
-	if (seg_icmp_encode(&m, ex->pkt, sizeof ex->pkt, &n) != 0)
+	ends_of(ex, &e);
+	if (fz__icmp_packet(a, &v, &e, &m, ex->pkt, &n) != 0)
 		return;
 	r.time = ex->now;
 	r.icmp = &m;
@@ -591,7 +445,7 @@ static void v_io(struct fz_exec *ex, const struct fz_action *a)
 		return;
 	if (a->verb == FZ_V_SEND || a->verb == FZ_V_SEND_OOB) {
 		flags = a->verb == FZ_V_SEND_OOB ? REF_MSG_OOB : 0;
-		rc = ref_send(ex->st, fd, zeros, a->arg, flags, ex->now);
+		rc = ref_send(ex->st, fd, fz__zeros, a->arg, flags, ex->now);
 		sys = flags ? SCR_SYS_SEND : SCR_SYS_WRITE;
 	} else {
 		flags = a->verb == FZ_V_RECV_PEEK ? REF_MSG_PEEK
