@@ -101,6 +101,8 @@ static void inject(struct runner *rn, const struct scr_event *ev, const uint8_t 
 {
 	int rc = rn->t->ops->inject(rn->t, pkt, n);
 	run_trace(rn, run_now(rn), true, ev->line, pkt, n, NULL);
+	if (rc != 0 && run_target_failed(rn))
+		return;
 	if (rc != 0) {
 		run_mismatch(rn, ev, "packet", NULL, NULL, NULL, "the target refused the packet: %s",
 			     strerror(-rc));
@@ -287,7 +289,7 @@ static const struct run_out *queue_peek(const struct runner *rn)
 /* Wait until the stack has sent something, or until `deadline`. */
 static void wait_for_packet(struct runner *rn, int64_t deadline)
 {
-	bool real = !(rn->t->ops->caps & TGT_CAP_VIRTUAL_TIME);
+	bool real = !(tgt_caps(rn->t) & TGT_CAP_VIRTUAL_TIME);
 	while (rn->q_len == 0 && !rn->stop && (int64_t)run_now(rn) < deadline) {
 		uint64_t next, to;
 		if (real) { /* return as soon as the packet is there */
@@ -478,7 +480,9 @@ void run_outbound(struct runner *rn, const struct scr_event *ev, int64_t lo, int
 		free(got.bytes);
 		return;
 	}
-	if (!rn->o->strict_segments)
+	/* --strict-segments, or a script's own `--strict_segments` header
+	 * (a script about segmentation itself, e.g. SHLD-28) */
+	if (!rn->o->strict_segments && !scr_script_option(rn->s, "strict_segments"))
 		combine(rn, &d.u.tcp, p->len);
 	run_format(rn, &d.u.tcp, false, m.actual, sizeof m.actual);
 	check_time(&m, (int64_t)got.time_us, lo, hi);
