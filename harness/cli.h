@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "harness/script.h"
 
@@ -62,5 +63,18 @@ void cli_paths_free(struct cli_paths *l);
 
 /* Is `name` a script's file name (ends in .pkt)? */
 bool cli_is_script(const char *name);
+
+/* Run fn(ctx, i) for i in [0, n) on `jobs` threads (the caller's among
+ * them), taking indices in order; `done` (may be NULL) is called under a
+ * lock after each, with the count finished so far. Runs must be
+ * independent: each opens its own target instance (cli_pool.c). */
+void cli_pool_run(size_t n, int jobs, void (*fn)(void *ctx, size_t i),
+		  void (*done)(void *ctx, size_t i, size_t finished), void *ctx);
+
+/* Real-time targets run scripts up to a span limit (--max-span, default
+ * CLI_MAX_SPAN_US); longer ones are SKIP "slow". True when `span_us` is
+ * over `max_us` on a target without virtual time; `why` gets the reason. */
+#define CLI_MAX_SPAN_US 10000000u
+bool cli_too_slow(unsigned caps, uint64_t span_us, uint64_t max_us, char *why, size_t cap);
 
 #endif

@@ -37,6 +37,9 @@ static void diff_usage(FILE *f)
 		"      --ip-version 4|6  the family (default: the script's)\n"
 		"      --tolerance-usecs N  timing tolerance (default: the script's, or 4000)\n"
 		"      --seed N          ISNs and ports (default 1)\n"
+		"  -j, --jobs N          diff N scripts at a time (default 1)\n"
+		"      --max-span S      real-time targets: scripts spanning more than S\n"
+		"                        seconds are SKIP \"slow\" (default 10; 0: no limit)\n"
 		"      --no-explain      do not search the profile for explanations\n"
 		"      --no-ladder       text: no ladder diagrams\n"
 		"  -q, --quiet           text: the summary only\n"
@@ -53,6 +56,8 @@ struct diff_cfg {
 	const char *output;
 	const char *pcap_dir;
 	bool ladder, quiet;
+	int jobs;
+	uint64_t max_span_us;
 };
 
 static int add_set(struct tgt_setting *set, size_t *n, char **keys, char *arg, bool profile)
@@ -82,7 +87,7 @@ static int add_set(struct tgt_setting *set, size_t *n, char **keys, char *arg, b
 	return 0;
 }
 
-enum { OPT_SET = 256, OPT_TSET, OPT_PCAP, OPT_IPV, OPT_TOL, OPT_SEED, OPT_NOEX, OPT_NOLAD };
+enum { OPT_SET = 256, OPT_TSET, OPT_PCAP, OPT_IPV, OPT_TOL, OPT_SEED, OPT_NOEX, OPT_NOLAD, OPT_SPAN };
 
 static const struct option diff_long[] = {
 	{ "target", required_argument, NULL, 't' },
@@ -98,6 +103,8 @@ static const struct option diff_long[] = {
 	{ "no-explain", no_argument, NULL, OPT_NOEX },
 	{ "no-ladder", no_argument, NULL, OPT_NOLAD },
 	{ "quiet", no_argument, NULL, 'q' },
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "max-span", required_argument, NULL, OPT_SPAN },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -126,6 +133,22 @@ static int parse_one(struct diff_cfg *c, int opt, char *arg)
 	case OPT_NOEX: c->o.no_explain = true; return 0;
 	case OPT_NOLAD: c->ladder = false; return 0;
 	case 'q': c->quiet = true; return 0;
+	case 'j': {
+		char *end;
+		long n = strtol(arg, &end, 10);
+		if (!*arg || *end || n < 1 || n > 256)
+			return -EINVAL;
+		c->jobs = (int)n;
+		return 0;
+	}
+	case OPT_SPAN: {
+		char *end;
+		double sec = strtod(arg, &end);
+		if (!*arg || *end || sec < 0 || sec > 86400)
+			return -EINVAL;
+		c->max_span_us = (uint64_t)(sec * 1e6 + 0.5);
+		return 0;
+	}
 	default: return -EINVAL;
 	}
 }
@@ -150,12 +173,14 @@ static struct cap_file *open_pcap(const struct diff_cfg *c, const char *path)
 	return cf;
 }
 
-/* Diff one script; `*input_error` when it does not parse. */
-static int diff_one(struct diff_cfg *c, const char *path, struct diff_result *r,
+/* Diff one script; `*input_error` when it does not parse. Jobs run on
+ * several threads: each has its own copy of the options (its pcap). */
+static int diff_one(const struct diff_cfg *c, const char *path, struct diff_result *r,
 		    bool *input_error)
 {
 	struct scr_script *s = NULL;
 	struct scr_diag diag;
+	struct diff_opts o = c->o;
 	int rc;
 	memset(&diag, 0, sizeof diag);
 	memset(r, 0, sizeof *r);
@@ -167,12 +192,33 @@ static int diff_one(struct diff_cfg *c, const char *path, struct diff_result *r,
 		snprintf(r->reason, sizeof r->reason, "%s", diag.msg);
 		return 0;
 	}
-	c->o.pcap = open_pcap(c, path);
-	rc = diff_script(s, &c->o, r);
-	cap_close(c->o.pcap);
-	c->o.pcap = NULL;
+	if (cli_too_slow(c->o.target->caps, run_script_span(s), c->max_span_us, r->reason,
+			 sizeof r->reason)) {
+		r->status = DIFF_SKIP;
+		scr_script_free(s);
+		return 0;
+	}
+	o.pcap = open_pcap(c, path);
+	rc = diff_script(s, &o, r);
+	cap_close(o.pcap);
 	scr_script_free(s);
 	return rc;
+}
+
+/* The scripts of one `diff`, and their results, for the pool. */
+struct diff_jobs {
+	const struct diff_cfg *c;
+	const struct cli_paths *l;
+	struct diff_result *r;
+	bool *input_error;
+	bool *nomem;
+};
+
+static void diff_job(void *ctx, size_t i)
+{
+	struct diff_jobs *j = ctx;
+	if (diff_one(j->c, j->l->v[i], &j->r[i], &j->input_error[i]) != 0)
+		j->nomem[i] = true;
 }
 
 static void text_one(const struct diff_cfg *c, FILE *f, const char *path,
@@ -193,49 +239,48 @@ static void text_one(const struct diff_cfg *c, FILE *f, const char *path,
 static int run_all(struct diff_cfg *c, const struct cli_paths *l, FILE *f)
 {
 	struct diff_summary *sum = calloc(1, sizeof *sum);
-	struct diff_result *keep = NULL;
+	struct diff_result *res = calloc(l->n + 1, sizeof *res);
+	bool *flags = calloc(2 * l->n + 2, sizeof *flags);
+	struct diff_jobs jobs = { c, l, res, flags, flags + l->n + 1 };
 	void *json = NULL;
 	bool junit = !strcmp(c->format, "junit"), input_error = false;
 	size_t i, findings = 0;
-	if (!sum)
-		return CLI_ENV;
-	if (!strcmp(c->format, "json"))
-		json = diff_json_new(c->o.target->name, tc_version());
-	if (junit && !(keep = calloc(l->n + 1, sizeof *keep))) {
+	if (!sum || !res || !flags) {
 		free(sum);
+		free(res);
+		free(flags);
 		return CLI_ENV;
 	}
+	cli_pool_run(l->n, c->jobs, diff_job, NULL, &jobs);
+	if (!strcmp(c->format, "json"))
+		json = diff_json_new(c->o.target->name, tc_version());
 	for (i = 0; i < l->n; i++) {
-		struct diff_result r;
-		if (diff_one(c, l->v[i], &r, &input_error) != 0) {
-			fprintf(stderr, "tcpcheck diff: out of memory\n");
-			break;
-		}
-		diff_summary_add(sum, &r);
-		findings += r.n_findings;
+		struct diff_result *r = &res[i];
+		if (jobs.nomem[i])
+			fprintf(stderr, "tcpcheck diff: %s: out of memory\n", l->v[i]);
+		input_error |= jobs.input_error[i];
+		diff_summary_add(sum, r);
+		findings += r->n_findings;
 		if (json)
-			diff_json_add(json, l->v[i], &r);
+			diff_json_add(json, l->v[i], r);
 		else if (!junit)
-			text_one(c, f, l->v[i], &r);
-		if (keep) {
-			keep[i] = r;
-			run_result_free(&keep[i].ref); /* the findings are all JUnit needs */
-			run_result_free(&keep[i].tgt);
-		} else {
-			diff_result_free(&r);
-		}
+			text_one(c, f, l->v[i], r);
+		/* The findings are all JUnit needs; the runs can go now. */
+		run_result_free(&r->ref);
+		run_result_free(&r->tgt);
 	}
 	if (json)
 		diff_json_write(json, sum, f);
 	else if (junit)
-		diff_junit_write(f, c->o.target->name, (const char *const *)l->v, keep, l->n);
+		diff_junit_write(f, c->o.target->name, (const char *const *)l->v, res, l->n);
 	else
 		diff_summary_text(f, sum, c->o.target->name);
 	if (json || junit) /* the summary goes to the terminal as well */
 		diff_summary_text(stderr, sum, c->o.target->name);
-	for (i = 0; keep && i < l->n; i++)
-		diff_result_free(&keep[i]);
-	free(keep);
+	for (i = 0; i < l->n; i++)
+		diff_result_free(&res[i]);
+	free(res);
+	free(flags);
 	free(sum);
 	if (input_error)
 		return CLI_USAGE;
@@ -258,8 +303,10 @@ int cli_diff(int argc, char **argv)
 	c.o.target_set = c.tset;
 	c.format = "text";
 	c.ladder = true;
+	c.jobs = 1;
+	c.max_span_us = CLI_MAX_SPAN_US;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "t:p:f:o:qh", diff_long, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "t:p:f:o:qj:h", diff_long, NULL)) != -1) {
 		if (opt == 'h') {
 			diff_usage(stdout);
 			return CLI_OK;

@@ -2,7 +2,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -222,7 +221,7 @@ static int parse_args(int argc, char **argv, struct run_cfg *c)
 	c->timings = true;
 	c->tolerance_us = -1;
 	c->tolerance_pct = -1;
-	c->max_span_us = 10000000;
+	c->max_span_us = CLI_MAX_SPAN_US;
 	c->seed = 1;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "t:p:f:o:j:D:vh", run_long, NULL)) != -1) {
@@ -263,13 +262,10 @@ static void pcap_path(const struct run_cfg *c, const struct job *j, char *buf, s
 static bool too_slow(const struct run_cfg *c, const struct scr_script *s, struct run_result *r)
 {
 	uint64_t span = run_script_span(s);
-	if ((c->target->caps & TGT_CAP_VIRTUAL_TIME) || !c->max_span_us || span <= c->max_span_us)
+	if (!cli_too_slow(c->target->caps, span, c->max_span_us, r->reason, sizeof r->reason))
 		return false;
 	r->verdict = RUN_SKIP;
 	r->span_us = span;
-	snprintf(r->reason, sizeof r->reason,
-		 "slow: the script spans %.1f s, more than --max-span %.1f s on a real-time target",
-		 (double)span / 1e6, (double)c->max_span_us / 1e6);
 	return true;
 }
 
@@ -371,57 +367,35 @@ static void shuffle(struct job *jobs, size_t n, uint64_t seed)
 	}
 }
 
-/* A pool of threads taking jobs in order. Runs are independent: each has
- * its own target instance. */
-struct pool {
+/* The pool's view of a run: the jobs, and whether to show progress. */
+struct pool_ctx {
 	const struct run_cfg *c;
 	struct job *jobs;
-	size_t n, next, done;
-	pthread_mutex_t lock;
+	size_t n;
 	bool progress;
 };
 
-static void progress_line(struct pool *p, const struct job *j)
+static void pool_job(void *ctx, size_t i)
 {
+	struct pool_ctx *p = ctx;
+	run_job(p->c, &p->jobs[i]);
+}
+
+static void pool_done(void *ctx, size_t i, size_t finished)
+{
+	struct pool_ctx *p = ctx;
 	if (!p->progress)
 		return;
-	fprintf(stderr, "\r\033[K[%zu/%zu] %s", p->done, p->n, j->path);
-	if (p->done == p->n)
+	fprintf(stderr, "\r\033[K[%zu/%zu] %s", finished, p->n, p->jobs[i].path);
+	if (finished == p->n)
 		fputs("\r\033[K", stderr);
 	fflush(stderr);
 }
 
-static void *worker(void *arg)
-{
-	struct pool *p = arg;
-	for (;;) {
-		struct job *j;
-		pthread_mutex_lock(&p->lock);
-		j = p->next < p->n ? &p->jobs[p->next++] : NULL;
-		pthread_mutex_unlock(&p->lock);
-		if (!j)
-			return NULL;
-		run_job(p->c, j);
-		pthread_mutex_lock(&p->lock);
-		p->done++;
-		progress_line(p, j);
-		pthread_mutex_unlock(&p->lock);
-	}
-}
-
 static void run_all(const struct run_cfg *c, struct job *jobs, size_t n, bool progress)
 {
-	struct pool p = { .c = c, .jobs = jobs, .n = n, .progress = progress };
-	pthread_t th[256];
-	int i, nth = c->jobs < (int)n ? c->jobs : (int)n;
-	pthread_mutex_init(&p.lock, NULL);
-	for (i = 1; i < nth; i++)
-		if (pthread_create(&th[i], NULL, worker, &p) != 0)
-			break;
-	worker(&p);
-	while (--i >= 1)
-		pthread_join(th[i], NULL);
-	pthread_mutex_destroy(&p.lock);
+	struct pool_ctx p = { .c = c, .jobs = jobs, .n = n, .progress = progress };
+	cli_pool_run(n, c->jobs, pool_job, pool_done, &p);
 }
 
 /* ---- reporting ------------------------------------------------------------------------ */

@@ -102,6 +102,103 @@ static const struct ref_profile profile_rfc = {
 	.max_backlog = 4096,
 };
 
+/* Linux 6.x's TCP as the `linux` and `linux-raw` targets configure it in
+ * their private namespace: targets/linux/lx_config.c pins the sysctls
+ * (congestion control reno, no tail loss probe / RACK / F-RTO, no ACK
+ * rate limits, tcp_no_metrics_save) to these choices. Values from
+ * include/net/tcp.h and the sysctl defaults; everything not named here is
+ * the `rfc` profile's. Mirrored by reference/profiles/linux.profile. */
+static const struct ref_profile profile_linux = {
+	.name = "linux",
+
+	.rto_initial = 1 * SEC,      /* RFC 6298 (2.1) */
+	.rto_min = 200 * MSEC,         /* TCP_RTO_MIN; sysctl tcp_rto_min_us pinned 200000 */
+	.rto_max = 120 * SEC,          /* TCP_RTO_MAX; sysctl tcp_rto_max_ms */
+	.rto_syn_fallback = 3 * SEC, /* RFC 6298 (5.7) */
+	.rto_granularity = 1,        /* the clock is in microseconds */
+
+	.r1_retransmissions = 3,     /* SHLD-10 */
+	.r2_data = 100 * SEC,        /* SHLD-11 */
+	.r2_syn = 127 * SEC,          /* tcp_syn_retries 6, exponential backoff */
+
+	.mss_default_v4 = 536,       /* MUST-15 */
+	.mss_default_v6 = 1220,      /* MUST-15 */
+	.syn_mss_always = true,      /* MAY-3 */
+
+	.rcv_buf = 131072,            /* tcp_rmem[1] */
+	.snd_buf = 16384,             /* tcp_wmem[1] */
+	.ooo_max_ranges = 32,
+	.sws_fs_percent = 50,        /* §3.8.6.2.1: Fs = 1/2 */
+	.sws_fr_percent = 50,        /* §3.8.6.2.2: Fr = 1/2 */
+	.sws_override = 200 * MSEC,  /* §3.8.6.2.1: 0.1 - 1.0 s */
+	.zwp_form = REF_ZWP_EMPTY_OLD, /* tcp_xmit_probe_skb: empty, at SND.UNA-1 */
+
+	.nagle = true,               /* SHLD-7 */
+	.urgent_bypasses_nagle = true,
+
+	.delack_time = 40 * MSEC,     /* TCP_DELACK_MIN (the timer adapts up to 200 ms) */
+	.delack_segments = 2,        /* SHLD-19 */
+	.ack_out_of_order_now = true, /* MAY-13, RFC 5681 §4.2 SHOULD */
+	.ack_gap_fill_now = true,    /* RFC 5681 §4.2 SHOULD */
+	.ack_fin_now = true,         /* §3.10.7.4 eighth: "send an acknowledgment for the FIN" */
+
+	.msl = 30 * SEC,             /* TIME-WAIT is TCP_TIMEWAIT_LEN = 60 s = 2*MSL */
+	.rst_on_close_unread = true, /* SHLD-3 */
+	.rst_on_data_after_close = true, /* SHLD-3 */
+	.fin_wait_2_timeout = 60 * SEC, /* tcp_fin_timeout */
+
+	.keepalive = false,          /* MUST-25 */
+	.keepalive_idle = 7200 * SEC, /* MUST-28 */
+	.keepalive_intvl = 75 * SEC, /* RFC 1122 practice */
+	.keepalive_count = 9,        /* MUST-29: more than one probe */
+	.keepalive_garbage_octet = false, /* SHLD-12 */
+
+	.rfc5961_rst = true,         /* §3.10.7.4 recommends the mitigation */
+	.rfc5961_syn = true,
+	.rfc5961_ack = true,         /* Linux always applies RFC 5961 */
+
+	.rst_in_time_wait_closes = true,
+	.syn_rcvd_passive_syn_to_listen = true,
+	.bad_option = REF_BADOPT_DROP,
+
+	.icmp_soft_aborts_syn_sent = false, /* MUST-56 */
+	.icmp_hard_aborts_synchronized = true, /* SHLD-26 */
+	.icmp_check_seq = true,      /* RFC 5927 §4.1 */
+
+	.ttl = 64,                   /* RFC 1700 / RFC 791 practice */
+	.tos = 0,
+
+	.challenge_ack_limit = 0,    /* sysctl tcp_challenge_ack_limit pinned to INT_MAX */
+	.challenge_ack_period = 0,
+
+	.wscale = true,              /* RFC 7323 §2.2 MAY: offered */
+	.wscale_shift = -1,          /* §2.3: the smallest covering the buffer */
+	.timestamps = true,          /* RFC 7323 §3.2 MAY: offered */
+	.ts_tick = 1 * MSEC,         /* §5.4: 1 ms .. 1 s per tick */
+	.ts_offset = 0,
+	.ts_drop_missing = true,     /* §3.2 SHOULD */
+	.ts_on_rst = true,           /* §3.2 SHOULD */
+	.paws = true,                /* §5 */
+	.paws_idle = 24 * 86400 * SEC, /* §5.5: 24 days */
+	.ts_rtt = true,              /* §4.1 RTTM */
+	.sack = true,                /* RFC 2018 §2 MAY */
+	.dsack = true,               /* RFC 2883 */
+	.sack_clear_on_rto = true,   /* RFC 2018 §5.1 SHOULD */
+	.syn_options = "mss,sackok,ts,nop,ws",
+	.synack_options = "mss,sackok,ts,nop,ws",
+
+	.cc = REF_CC_RENO,        /* pinned: the namespace cannot pick cubic */
+	.iw_segments = 10,           /* TCP_INIT_CWND */
+	.iw_one_after_syn_loss = true, /* RFC 5681 §3.1 MUST */
+	.abc_limit = 1,              /* RFC 5681 (2): cwnd += min(N, SMSS) */
+	.dupthresh = 3,              /* RFC 5681 §3.2 */
+	.limited_transmit = true,    /* RFC 3042 SHOULD */
+	.idle_restart = false,       /* tcp_slow_start_after_idle pinned 0 */
+	.sack_recovery = true,       /* RFC 6675 (basic form) */
+
+	.max_backlog = 4096,
+};
+
 /* lwIP 2.1.3 as the `lwip` target builds it (targets/lwip/port/lwipopts.h):
  * its coarse timers (delayed ACK on the 250 ms fast timer; RTO, persist,
  * keep-alive and TIME-WAIT in 500 ms slow ticks), its constants (tcp.h,
@@ -199,8 +296,9 @@ static const struct ref_profile profile_lwip = {
 	.max_backlog = 255,          /* tcp_listen_with_backlog takes a u8_t */
 };
 
-static const struct ref_profile *const builtins[] = { &profile_rfc, &profile_lwip };
-static const char *const builtin_names[] = { "rfc", "lwip", NULL };
+static const struct ref_profile *const builtins[] = { &profile_rfc, &profile_lwip,
+						       &profile_linux };
+static const char *const builtin_names[] = { "rfc", "lwip", "linux", NULL };
 
 const struct ref_profile *ref_profile_rfc(void) { return &profile_rfc; }
 
@@ -419,7 +517,7 @@ static int set_base(struct ref_profile *p, const char *v, char *err, size_t cap)
 	char name[REF_PROFILE_NAME_MAX];
 
 	if (b == NULL)
-		return fail(err, cap, "unknown base profile ", v, " (built-in: rfc, lwip)");
+		return fail(err, cap, "unknown base profile ", v, " (built-in: rfc, lwip, linux)");
 	memcpy(name, p->name, sizeof name);
 	*p = *b;
 	if (name[0] != '\0')

@@ -14,9 +14,11 @@ static void test_profile_builtins_by_name(void **state)
 	(void)state;
 	assert_string_equal(n[0], "rfc");
 	assert_string_equal(n[1], "lwip");
-	assert_null(n[2]);
+	assert_string_equal(n[2], "linux");
+	assert_null(n[3]);
 	assert_ptr_equal(ref_profile_by_name("rfc"), ref_profile_rfc());
 	assert_string_equal(ref_profile_by_name("lwip")->name, "lwip");
+	assert_string_equal(ref_profile_by_name("linux")->name, "linux");
 	assert_null(ref_profile_by_name("bsd"));
 }
 
