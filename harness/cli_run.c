@@ -36,6 +36,9 @@ struct run_cfg {
 	uint64_t max_span_us;  /* real-time targets: longer scripts SKIP "slow"; 0: no limit */
 	bool spans;            /* --spans: print each script's span, run nothing */
 	uint64_t seed;
+	const char *agent_cmd;     /* --agent-cmd */
+	uint32_t agent_timeout_ms; /* --agent-timeout; 0: the target's default */
+	const char *as_target;     /* --as-target */
 	struct scr_define defines[MAX_DEFINES];
 	size_t n_defines;
 };
@@ -76,6 +79,14 @@ static void run_usage(FILE *f)
 		"                            (default 10; 0: no limit)\n"
 		"      --spans               print each script's span (s) and whether the\n"
 		"                            target runs it, run nothing\n"
+		"      --agent-cmd CMD       target agent: the command that starts the agent\n"
+		"                            in the run's namespace; {dev} is its TAP device\n"
+		"                            (docs/agent-protocol.md)\n"
+		"      --agent-timeout S     target agent: the longest an answer may take\n"
+		"                            (default 5)\n"
+		"      --as-target NAME      scripts' @targets, @xfail and @finding lines for\n"
+		"                            NAME apply to this target too (e.g. lwip, for\n"
+		"                            the agent target running lwIP)\n"
 		"  -D NAME=VALUE             define NAME for the scripts (repeatable)\n"
 		"      --seed N              seed for ISNs and ports (default 1)\n"
 		"  -v, --verbose             show the exchange of every script\n"
@@ -142,6 +153,9 @@ enum {
 	OPT_TOL_PCT,
 	OPT_MAX_SPAN,
 	OPT_SPANS,
+	OPT_AGENT_CMD,
+	OPT_AGENT_TIMEOUT,
+	OPT_AS_TARGET,
 };
 
 static const struct option run_long[] = {
@@ -160,6 +174,9 @@ static const struct option run_long[] = {
 	{ "tolerance-percent", required_argument, NULL, OPT_TOL_PCT },
 	{ "max-span", required_argument, NULL, OPT_MAX_SPAN },
 	{ "spans", no_argument, NULL, OPT_SPANS },
+	{ "agent-cmd", required_argument, NULL, OPT_AGENT_CMD },
+	{ "agent-timeout", required_argument, NULL, OPT_AGENT_TIMEOUT },
+	{ "as-target", required_argument, NULL, OPT_AS_TARGET },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -205,6 +222,15 @@ static int parse_one(struct run_cfg *c, int opt, char *arg)
 		return 0;
 	}
 	case OPT_SPANS: c->spans = true; return 0;
+	case OPT_AGENT_CMD: c->agent_cmd = arg; return 0;
+	case OPT_AGENT_TIMEOUT: {
+		double s;
+		if (parse_seconds(arg, &s) != 0 || s < 0.001 || s > 3600)
+			return -1;
+		c->agent_timeout_ms = (uint32_t)(s * 1e3 + 0.5);
+		return 0;
+	}
+	case OPT_AS_TARGET: c->as_target = arg; return 0;
 	case 'D': return add_define(c, arg);
 	case 'v': c->verbose = true; return 0;
 	default: return -1;
@@ -236,6 +262,10 @@ static int parse_args(int argc, char **argv, struct run_cfg *c)
 	}
 	if (optind >= argc) {
 		fprintf(stderr, "tcpcheck run: no script given\n");
+		return -1;
+	}
+	if (!c->agent_cmd && strcmp(c->target->name, "agent") == 0 && !c->spans) {
+		fprintf(stderr, "tcpcheck run: target agent needs --agent-cmd 'PROGRAM ... {dev}'\n");
 		return -1;
 	}
 	return 0;
@@ -297,6 +327,9 @@ static void run_job(const struct run_cfg *c, struct job *j)
 		return;
 	}
 	o.seed = c->seed;
+	o.agent_cmd = c->agent_cmd;
+	o.agent_timeout_ms = c->agent_timeout_ms;
+	o.as_target = c->as_target;
 	if (c->pcap_dir) {
 		char p[4096];
 		pcap_path(c, j, p, sizeof p);

@@ -135,6 +135,23 @@ static void queue_push(struct runner *rn, const struct tgt_packet *p)
 	rn->q_len++;
 }
 
+bool run_target_failed(struct runner *rn)
+{
+	const char *why;
+	const struct scr_event *ev;
+	if (rn->target_failed)
+		return true;
+	why = rn->t->ops->failure ? rn->t->ops->failure(rn->t) : NULL;
+	if (!why)
+		return false;
+	ev = rn->cur_event < rn->s->n_events ? &rn->s->events[rn->cur_event] : NULL;
+	rn->target_failed = true;
+	run_mismatch(rn, ev, "target", NULL, NULL, NULL, "target %s failed: %s",
+		     rn->o->target->name, why);
+	rn->stop = true;
+	return true;
+}
+
 void run_collect(struct runner *rn)
 {
 	struct tgt_packet p;
@@ -146,17 +163,22 @@ void run_collect(struct runner *rn)
 		run_trace(rn, p.time_us, false, 0, p.bytes, p.len, p.rule);
 		queue_push(rn, &p);
 	}
+	run_target_failed(rn);
 }
 
 void run_poll_pending(struct runner *rn)
 {
 	struct tgt_result res;
+	int rc;
 	if (!rn->pending.active)
 		return;
 	memset(&res, 0, sizeof res);
-	if (rn->t->ops->finish(rn->t, &res) == -EINPROGRESS)
+	rc = rn->t->ops->finish(rn->t, &res);
+	if (rc == -EINPROGRESS)
 		return;
 	rn->pending.active = false;
+	if (rc != 0 && run_target_failed(rn))
+		return;
 	run_check_result(rn, rn->pending.ev, &res);
 	{
 		int64_t now = (int64_t)run_now(rn);
@@ -337,6 +359,15 @@ static void run_state(struct runner *rn, const struct scr_event *ev, int64_t lo)
 	int rc;
 	rn->last_us = arrive_at(rn, lo);
 	rc = rn->t->ops->state(rn->t, rn->c.local_port, rn->c.remote_port, name, sizeof name);
+	if (rc == TGT_NOT_MODELLED) {
+		snprintf(rn->skip_reason, sizeof rn->skip_reason,
+			 "line %d: target %s cannot report connection states", ev->line,
+			 rn->o->target->name);
+		rn->stop = true;
+		return;
+	}
+	if (rc != 0 && run_target_failed(rn))
+		return;
 	if (rc != 0) {
 		run_mismatch(rn, ev, "state", want, "(unknown)", NULL,
 			     "the target could not tell the connection's state (%s)",
@@ -388,6 +419,14 @@ static void run_event(struct runner *rn, const struct scr_event *ev)
 
 /* ---- before and after ---------------------------------------------------------- */
 
+/* Does a script's target name stand for the target of this run (its own
+ * name, or the --as-target one)? */
+static bool names_us(const struct runner *rn, const char *listed)
+{
+	return run_names_target(listed, rn->o->target->name) ||
+	       (rn->o->as_target && run_names_target(listed, rn->o->as_target));
+}
+
 /* Why the script cannot run on this target at all, or NULL. */
 static const char *precheck(struct runner *rn, char *buf, size_t cap)
 {
@@ -396,10 +435,10 @@ static const char *precheck(struct runner *rn, char *buf, size_t cap)
 	size_t i;
 	bool named = (s->meta.n_targets == 0 && s->meta.n_findings == 0) || rn->o->ignore_targets;
 	for (i = 0; i < s->meta.n_targets; i++)
-		named |= run_names_target(s->meta.targets[i], ops->name);
+		named |= names_us(rn, s->meta.targets[i]);
 	/* A finding's reproducer runs on the target whose bug it shows. */
 	for (i = 0; i < s->meta.n_findings; i++)
-		named |= run_names_target(s->meta.findings[i].target, ops->name);
+		named |= names_us(rn, s->meta.findings[i].target);
 	if (!named && s->meta.n_findings > 0) {
 		snprintf(buf, cap, "finding of %s (@finding %s)", s->meta.findings[0].target,
 			 s->meta.findings[0].id);
@@ -450,7 +489,7 @@ static const char *xfail_reason(const struct runner *rn)
 {
 	size_t i;
 	for (i = 0; i < rn->s->meta.n_xfails; i++)
-		if (run_names_target(rn->s->meta.xfails[i].target, rn->o->target->name))
+		if (names_us(rn, rn->s->meta.xfails[i].target))
 			return rn->s->meta.xfails[i].reason;
 	return NULL;
 }
@@ -595,6 +634,8 @@ static int open_target(struct runner *rn, int family)
 	memcpy(cfg.remote_addr, rn->c.remote, 16);
 	cfg.profile = rn->o->profile ? rn->o->profile : rn->s->meta.profile;
 	cfg.seed = rn->o->seed;
+	cfg.agent_cmd = rn->o->agent_cmd;
+	cfg.agent_timeout_ms = rn->o->agent_timeout_ms;
 	set = calloc(rn->s->meta.n_config + rn->o->n_extra_settings + 1, sizeof *set);
 	if (!set)
 		return -ENOMEM;

@@ -56,7 +56,7 @@ struct run_mismatch {
 	char actual[160];
 	char rule[64];          /* the reference rule behind the actual packet,
 	                         * when the target names one; else "" */
-	char msg[320];          /* one readable sentence */
+	char msg[512];          /* one readable sentence */
 };
 
 /* One packet that crossed the wire during the run, for the ladder diagram
@@ -80,7 +80,7 @@ struct run_record {
 
 struct run_result {
 	enum run_verdict verdict;
-	char reason[320];            /* skip / xfail / error reason, or the
+	char reason[512];            /* skip / xfail / error reason, or the
 	                              * first mismatch's message */
 	struct run_mismatch *mismatches; /* owned */
 	size_t n_mismatches;
@@ -130,6 +130,14 @@ struct run_opts {
 			 uint16_t remote_port);
 	void (*on_result)(void *arg, size_t event, const struct tgt_result *res);
 	void *hook_arg;
+	/* The agent target: the command that starts the agent, and how long a
+	 * reply may take (0: the target's default). */
+	const char *agent_cmd;
+	uint32_t agent_timeout_ms;
+	/* The name scripts' @targets, @xfail and @finding lines address the
+	 * target by, besides its own (`--as-target`: the agent target running
+	 * lwIP is `lwip` to the scripts); NULL: its own name only. */
+	const char *as_target;
 };
 
 /* Run `s` with `o`; `*out` is filled (free its contents with

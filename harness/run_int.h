@@ -81,6 +81,7 @@ struct runner {
 	uint64_t steps;        /* clock steps, for the wall-clock watchdog */
 	size_t records_cap;
 	size_t trace_cap;
+	bool target_failed;    /* tgt_ops.failure said so (reported once) */
 	bool stop;             /* a fatal divergence: later events would only
 	                        * repeat it */
 	char skip_reason[256]; /* set when a line needs what the target lacks */
@@ -115,6 +116,10 @@ void run_collect(struct runner *rn);
 /* Record mode: move every queued packet into the result's records, as
  * following event `after` (SIZE_MAX: before the first). */
 void run_record_drain(struct runner *rn, size_t after);
+
+/* Has the target failed for good (tgt_ops.failure)? Records that as a
+ * mismatch, once, and stops the script; true if so. */
+bool run_target_failed(struct runner *rn);
 
 /* Try to complete the pending call. */
 void run_poll_pending(struct runner *rn);

@@ -371,6 +371,8 @@ void run_syscall(struct runner *rn, const struct scr_event *ev, int64_t start)
 		rn->stop = true;
 		return;
 	}
+	if (rc != 0 && run_target_failed(rn))
+		return;
 	if (rc != 0) {
 		run_mismatch(rn, ev, "call", NULL, NULL, NULL, "the target could not run %s: %s",
 			     sc->name, strerror(-rc));

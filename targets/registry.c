@@ -1,6 +1,7 @@
 /* The targets this build has (target.h). Adding a stack: one line here. */
 #include <string.h>
 
+#include "targets/agent/agent_target.h"
 #include "targets/linux/lx_target.h"
 #include "targets/lwip/lwip_target.h"
 #include "targets/ref/ref_target.h"
@@ -11,6 +12,7 @@ static const struct tgt_ops *const registry[] = {
 	&lwip_target_ops,
 	&lx_target_ops,
 	&lx_raw_target_ops,
+	&agent_target_ops,
 };
 
 const struct tgt_ops *const *tgt_registry(size_t *n)

@@ -56,6 +56,9 @@ struct tgt_config {
 	const char *profile;              /* reference profile name or file; may be NULL */
 	uint64_t seed;                    /* ISN and other choices, for repeatable runs */
 	const char *iface;                /* linux-raw: the user's interface, or NULL */
+	const char *agent_cmd;            /* agent: the command to start ("{dev}" is
+	                                   * the TAP's name), or NULL */
+	uint32_t agent_timeout_ms;        /* agent: how long a reply may take; 0: 5000 */
 };
 
 /* ---- packets ------------------------------------------------------------ */
@@ -221,12 +224,28 @@ struct tgt_ops {
 
 	/* Release everything; close(NULL) is a no-op. */
 	void (*close)(struct tgt *t);
+
+	/* Optional (NULL: `caps` holds): an open instance's capabilities,
+	 * when they depend on what open() found (the agent target has
+	 * TGT_CAP_VIRTUAL_TIME only when its agent offers a clock). */
+	uint32_t (*instance_caps)(struct tgt *t);
+
+	/* Optional: why the instance stopped working for good (an agent that
+	 * exited or stopped answering, with its last stderr lines), or NULL
+	 * while it works. The runner stops the script with this text. */
+	const char *(*failure)(struct tgt *t);
 };
 
 /* Every instance starts with this header, so generic code finds its ops. */
 struct tgt {
 	const struct tgt_ops *ops;
 };
+
+/* The capabilities of an open instance (see tgt_ops.instance_caps). */
+static inline uint32_t tgt_caps(struct tgt *t)
+{
+	return t->ops->instance_caps ? t->ops->instance_caps(t) : t->ops->caps;
+}
 
 /* ---- the registry ---------------------------------------------------------- */
 

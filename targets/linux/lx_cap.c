@@ -58,7 +58,7 @@ static uint64_t stamp_of(struct msghdr *m)
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
-int lx_cap_recv(int fd, bool outgoing, uint8_t *buf, size_t cap, size_t *len, uint64_t *real_us)
+int lx_cap_recv_ll(int fd, bool outgoing, uint8_t *buf, size_t cap, struct lx_frame *f)
 {
 	struct sockaddr_ll from;
 	union {
@@ -75,17 +75,33 @@ int lx_cap_recv(int fd, bool outgoing, uint8_t *buf, size_t cap, size_t *len, ui
 	ssize_t n = recvmsg(fd, &m, MSG_DONTWAIT);
 	if (n < 0)
 		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
-	*len = 0;
+	memset(f, 0, sizeof *f);
 	if ((from.sll_pkttype == PACKET_OUTGOING) != outgoing)
 		return 0; /* the other direction: skipped */
-	if (from.sll_protocol != htons(ETH_P_IP) && from.sll_protocol != htons(ETH_P_IPV6))
-		return 0;
-	*len = (size_t)n;
-	*real_us = stamp_of(&m);
+	f->len = (size_t)n;
+	f->proto = ntohs(from.sll_protocol);
+	if (from.sll_halen == 6)
+		memcpy(f->src_mac, from.sll_addr, 6);
+	f->real_us = stamp_of(&m);
 	return 0;
 }
 
-int lx_cap_send(int fd, int ifindex, const uint8_t dst_mac[6], const uint8_t *pkt, size_t len)
+int lx_cap_recv(int fd, bool outgoing, uint8_t *buf, size_t cap, size_t *len, uint64_t *real_us)
+{
+	struct lx_frame f;
+	int rc = lx_cap_recv_ll(fd, outgoing, buf, cap, &f);
+	if (rc != 0)
+		return rc;
+	*len = 0;
+	if (f.len == 0 || (f.proto != ETH_P_IP && f.proto != ETH_P_IPV6))
+		return 0;
+	*len = f.len;
+	*real_us = f.real_us;
+	return 0;
+}
+
+int lx_cap_send_proto(int fd, int ifindex, const uint8_t dst_mac[6], uint16_t proto,
+		      const uint8_t *pkt, size_t len)
 {
 	struct sockaddr_ll to;
 	memset(&to, 0, sizeof to);
@@ -93,10 +109,32 @@ int lx_cap_send(int fd, int ifindex, const uint8_t dst_mac[6], const uint8_t *pk
 	to.sll_ifindex = ifindex;
 	to.sll_halen = 6;
 	memcpy(to.sll_addr, dst_mac, 6);
-	to.sll_protocol = htons(len && (pkt[0] >> 4) == 6 ? ETH_P_IPV6 : ETH_P_IP);
+	to.sll_protocol = htons(proto);
 	if (sendto(fd, pkt, len, 0, (struct sockaddr *)&to, sizeof to) < 0)
 		return -errno;
 	return 0;
+}
+
+int lx_cap_send(int fd, int ifindex, const uint8_t dst_mac[6], const uint8_t *pkt, size_t len)
+{
+	return lx_cap_send_proto(fd, ifindex, dst_mac,
+				 len && (pkt[0] >> 4) == 6 ? ETH_P_IPV6 : ETH_P_IP, pkt, len);
+}
+
+bool lx_for_peer(int family, const uint8_t *remote, const uint8_t *p, size_t n)
+{
+	if (n >= 20 && (p[0] >> 4) == 4 && family == 4)
+		return memcmp(p + 16, remote, 4) == 0 && (p[9] == 6 || p[9] == 1);
+	if (n >= 40 && (p[0] >> 4) == 6 && family == 6)
+		return memcmp(p + 24, remote, 16) == 0 && (p[6] == 6 || p[6] == 58);
+	return false;
+}
+
+uint64_t lx_clock_us(int id)
+{
+	struct timespec ts;
+	clock_gettime((clockid_t)id, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
 int lx_tap_open(const char *name, int *fd, char *why, size_t cap)

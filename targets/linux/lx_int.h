@@ -102,8 +102,31 @@ int lx_cap_open(int ifindex, bool outgoing, int *fd);
  * Packets of the other direction come back as -EAGAIN-free skips (*len 0). */
 int lx_cap_recv(int fd, bool outgoing, uint8_t *buf, size_t cap, size_t *len, uint64_t *real_us);
 
+/* One frame as the agent target takes it: any protocol, with its sender. */
+struct lx_frame {
+	size_t len;	    /* 0: a frame of the other direction (skipped) */
+	uint16_t proto;	    /* the EtherType, host order (ETH_P_IP, ETH_P_ARP, ...) */
+	uint8_t src_mac[6]; /* the sender's Ethernet address */
+	uint64_t real_us;   /* the kernel's timestamp, CLOCK_REALTIME */
+};
+
+/* lx_cap_recv for every EtherType: the payload (after the Ethernet
+ * header) in `buf`, what it was in `*f`; -EAGAIN when none is queued. */
+int lx_cap_recv_ll(int fd, bool outgoing, uint8_t *buf, size_t cap, struct lx_frame *f);
+
+/* Send a frame payload of EtherType `proto` out of `ifindex` to `dst_mac`. */
+int lx_cap_send_proto(int fd, int ifindex, const uint8_t dst_mac[6], uint16_t proto,
+		      const uint8_t *pkt, size_t len);
+
 /* Send an IP packet out of `ifindex` to `dst_mac` (AF_PACKET, SOCK_DGRAM). */
 int lx_cap_send(int fd, int ifindex, const uint8_t dst_mac[6], const uint8_t *pkt, size_t len);
+
+/* Is this captured IP packet the connection's traffic: TCP or ICMP to
+ * the script's address `remote` (4 or 16 bytes by `family`)? */
+bool lx_for_peer(int family, const uint8_t *remote, const uint8_t *p, size_t n);
+
+/* The clock `id` (CLOCK_MONOTONIC, CLOCK_REALTIME) in microseconds. */
+uint64_t lx_clock_us(int id);
 
 /* Open a TAP device named `name` in the calling thread's namespace:
  * no packet-information header, no offloads, non-blocking. */

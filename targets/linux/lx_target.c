@@ -46,9 +46,7 @@ static struct lx_tgt *lx_of(struct tgt *t)
 
 static uint64_t clock_us(clockid_t id)
 {
-	struct timespec ts;
-	clock_gettime(id, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+	return lx_clock_us(id);
 }
 
 /* ---- availability ----------------------------------------------------------- */
@@ -121,11 +119,7 @@ static int lx_inject(struct tgt *t, const uint8_t *pkt, size_t len)
  * script's address (not MLD, not anything else the kernel says). */
 static bool for_peer(const struct lx_tgt *x, const uint8_t *p, size_t n)
 {
-	if (n >= 20 && (p[0] >> 4) == 4 && x->family == 4)
-		return memcmp(p + 16, x->remote, 4) == 0 && (p[9] == 6 || p[9] == 1);
-	if (n >= 40 && (p[0] >> 4) == 6 && x->family == 6)
-		return memcmp(p + 24, x->remote, 16) == 0 && (p[6] == 6 || p[6] == 58);
-	return false;
+	return lx_for_peer(x->family, x->remote, p, n);
 }
 
 static void drain_tap(struct lx_tgt *x)
