@@ -657,6 +657,25 @@ static int open_target(struct runner *rn, int family)
 	return rc;
 }
 
+/* A target that tells its clock only once open (the agent's): on a real
+ * clock, a script longer than max_span_us is SKIP "slow", as the CLI
+ * does for real-time targets before opening them. */
+static bool too_slow_here(struct runner *rn)
+{
+	uint64_t span;
+	if (!rn->o->max_span_us || !rn->t->ops->instance_caps ||
+	    (tgt_caps(rn->t) & TGT_CAP_VIRTUAL_TIME))
+		return false;
+	span = run_script_span(rn->s);
+	if (span <= rn->o->max_span_us)
+		return false;
+	snprintf(rn->skip_reason, sizeof rn->skip_reason,
+		 "slow: the script spans %.1f s, more than --max-span %.1f s on a real-time target",
+		 (double)span / 1e6, (double)rn->o->max_span_us / 1e6);
+	rn->r->span_us = span;
+	return true;
+}
+
 static double wall_seconds(void)
 {
 	struct timespec ts;
@@ -744,7 +763,8 @@ int run_script(const struct scr_script *s, const struct run_opts *o, struct run_
 		if (open_target(rn, family) == 0) {
 			const char *v = rn->t->ops->version(rn->t);
 			copy_str(out->target_version, sizeof out->target_version, v);
-			run_events(rn);
+			if (!too_slow_here(rn))
+				run_events(rn);
 		} else if (!rn->skip_reason[0]) {
 			out->verdict = RUN_ERROR;
 			runner_free(rn);

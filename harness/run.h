@@ -138,6 +138,11 @@ struct run_opts {
 	 * target by, besides its own (`--as-target`: the agent target running
 	 * lwIP is `lwip` to the scripts); NULL: its own name only. */
 	const char *as_target;
+	/* Targets whose clock is known only once open (tgt_ops.instance_caps):
+	 * on a real clock, a script whose span exceeds this is SKIP "slow"
+	 * (`tcpcheck run --max-span`; 0: no limit). Other targets are sorted
+	 * before they open, by the CLI. */
+	uint64_t max_span_us;
 };
 
 /* Run `s` with `o`; `*out` is filled (free its contents with

@@ -16,6 +16,8 @@
 #define RUN_DEFAULT_TOLERANCE_US 4000 /* packetdrill's default tolerance */
 #define RUN_SCRIPT_LIMIT_US (3600ull * 1000000u) /* watchdog: script clock */
 #define RUN_WALL_LIMIT_S 120   /* watchdog: real time per script */
+#define RUN_COMBINE_WAIT_US 2000 /* real time: how long the rest of a
+                                  * segment burst may trail its head */
 
 /* The script's one connection: who is who, and each side's ISN. "Local"
  * is the stack under test, "remote" is the script. */

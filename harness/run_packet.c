@@ -414,11 +414,19 @@ static void check_fields(struct match_ctx *m, const struct scr_packet *p, const 
  * differently; TSO). Returns the number of packets combined. */
 static int combine(struct runner *rn, struct seg *s, uint32_t want_len)
 {
+	bool waited = !!(tgt_caps(rn->t) & TGT_CAP_VIRTUAL_TIME);
 	int n = 0;
 	while (s->len < want_len && !(s->flags & (SEG_SYN | SEG_FIN | SEG_RST))) {
 		const struct run_out *q = queue_peek(rn);
 		struct seg_packet d;
 		struct run_out taken = { 0 };
+		if (!q && !waited) {
+			/* Real time: the rest of a burst may be a few microseconds
+			 * behind (an agent writes its frames one by one). */
+			run_wait_once(rn, run_now(rn) + RUN_COMBINE_WAIT_US);
+			waited = true;
+			continue;
+		}
 		if (!q || seg_decode(q->bytes, q->len, &d, NULL) != 0 || d.kind != SEG_PKT_TCP ||
 		    d.u.tcp.seq != s->seq + (uint32_t)s->len ||
 		    s->len + d.u.tcp.len > want_len)

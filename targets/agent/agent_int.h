@@ -32,6 +32,11 @@ struct ag_proc {
  * TCPCHECK_AGENT_FD=3 and TCPCHECK_TAP=<dev>. */
 int ag_proc_start(struct ag_proc *p, const char *cmd, const char *dev, char *why, size_t cap);
 
+/* The lock ag_proc_start holds until its child has exec'd: take it while
+ * creating a descriptor no child may inherit, even for a moment. */
+void ag_proc_lock(void);
+void ag_proc_unlock(void);
+
 /* Read what the agent has written to its output (non-blocking) into the
  * tail; true when the pipe is at its end. */
 bool ag_proc_drain(struct ag_proc *p);

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -23,6 +24,7 @@ extern char **environ;
  * system calls: the parent has other threads). */
 struct child_args {
 	int ctl, out, null;
+	int exec_fd; /* closed by a successful exec; gets errno otherwise */
 	char *argv[4];
 	char **envp;
 };
@@ -34,8 +36,16 @@ static int child_main(void *arg)
 	if (dup2(a->null, 0) < 0 || dup2(a->out, 1) < 0 || dup2(a->out, 2) < 0 ||
 	    dup2(a->ctl, 3) < 0)
 		_exit(127);
-	close_range(4, ~0u, 0); /* nothing else of tcpcheck's (other agents' sockets) */
+	if (dup2(a->exec_fd, 4) < 0)
+		_exit(127);
+	close_range(5, ~0u, 0); /* nothing else of tcpcheck's (other agents' sockets) */
+	(void)fcntl(4, F_SETFD, FD_CLOEXEC);
 	execve("/bin/sh", a->argv, a->envp);
+	{
+		int e = errno;
+		if (write(4, &e, sizeof e) < 0)
+			_exit(126);
+	}
 	_exit(127);
 }
 
@@ -96,22 +106,66 @@ static int high_fd(int fd)
 	return h;
 }
 
+/* Held while this process creates a descriptor another process must not
+ * keep (the TAP the agent attaches to by name: a copy in a child that has
+ * not exec'd yet makes the agent's TUNSETIFF fail with EBUSY), and while a
+ * child exists that has not exec'd yet. */
+static pthread_mutex_t fd_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void ag_proc_lock(void)
+{
+	pthread_mutex_lock(&fd_lock);
+}
+
+void ag_proc_unlock(void)
+{
+	pthread_mutex_unlock(&fd_lock);
+}
+
+/* Wait until the child has exec'd (the pipe's write end closes): 0, or the
+ * exec's errno. */
+static int wait_exec(int rd)
+{
+	int e = 0;
+	ssize_t n;
+	while ((n = read(rd, &e, sizeof e)) < 0 && errno == EINTR) {
+	}
+	return n == (ssize_t)sizeof e ? e : 0;
+}
+
 static int spawn(struct ag_proc *p, struct child_args *a, char *why, size_t cap)
 {
 	char *stack = malloc(STACK_SIZE);
+	int ex[2], e;
 	pid_t pid;
 	if (!stack)
 		return -ENOMEM;
+	if (pipe2(ex, O_CLOEXEC) != 0) {
+		free(stack);
+		return -errno;
+	}
+	a->exec_fd = ex[1];
+	ag_proc_lock();
 	/* CLONE_NEWPID: the agent is the first process of its own PID
 	 * namespace; when it dies, whatever it started dies too. */
 	pid = clone(child_main, stack + STACK_SIZE, CLONE_NEWPID | SIGCHLD, a);
+	e = errno;
+	close(ex[1]);
+	if (pid > 0)
+		e = wait_exec(ex[0]);
+	ag_proc_unlock();
+	close(ex[0]);
 	free(stack); /* the child has its own copy of the memory */
 	if (pid < 0) {
-		int e = errno;
 		snprintf(why, cap, "cannot start the agent (clone): %s", strerror(e));
 		return -e;
 	}
 	p->pid = pid;
+	if (e != 0) {
+		snprintf(why, cap, "cannot run /bin/sh for the agent: %s", strerror(e));
+		ag_proc_stop(p);
+		return -e;
+	}
 	return 0;
 }
 

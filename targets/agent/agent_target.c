@@ -272,14 +272,16 @@ const struct tgt_ops agent_target_ops = {
  * with the namespace. */
 static int make_tap(char *why, size_t cap)
 {
-	int fd, rc = lx_tap_open(LX_IFNAME, &fd, why, cap);
-	if (rc != 0)
-		return rc;
-	if (ioctl(fd, TUNSETPERSIST, 1) != 0) {
+	int fd = -1, rc;
+	ag_proc_lock(); /* no agent being started may hold a copy of fd */
+	rc = lx_tap_open(LX_IFNAME, &fd, why, cap);
+	if (rc == 0 && ioctl(fd, TUNSETPERSIST, 1) != 0) {
 		rc = -errno;
 		snprintf(why, cap, "cannot make %s persistent: %s", LX_IFNAME, strerror(-rc));
 	}
-	close(fd);
+	if (fd >= 0)
+		close(fd);
+	ag_proc_unlock();
 	return rc;
 }
 
