@@ -43,6 +43,16 @@ int cli_requirements(int argc, char **argv);
 int cli_load_script(const char *path, int family, const struct scr_define *user, size_t n_user,
 		    struct scr_script **out, struct scr_diag *diag);
 
+/* Read the shell commands of a parsed script (packetdrill's `...` lines,
+ * SKIP events after scr_parse) instead of running them (shell.c): the
+ * sysctls they set before the first packet or socket call become
+ * `@config sysctl.NAME=VALUE` items and the command leaves the event list
+ * (its text stays in the next event's lead); clean-up commands that mean
+ * nothing in a private namespace go the same way; anything else stays
+ * SKIP with the reason it is not understood. `./NAME.sh` is read next to
+ * `script_path`. Returns 0 or -ENOMEM / -E2BIG. */
+int cli_shell_translate(struct scr_script *s, const char *script_path);
+
 /* The predefined -D values of a family (MSS, DEFAULT_MSS, MTU, MIN_MTU,
  * ICMP_TOO_BIG, ICMP_PORT_UNREACH): `*n` gets their count. */
 const struct scr_define *cli_family_defines(int family, size_t *n);

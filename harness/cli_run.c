@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include "harness/cli.h"
+
+#define RUN_MAX_CONFIG 32
 #include "harness/pcap_out.h"
 #include "harness/report.h"
 #include "harness/run.h"
@@ -34,6 +36,8 @@ struct run_cfg {
 	int64_t tolerance_us;  /* -1: the script's */
 	double tolerance_pct;  /* -1: the script's */
 	uint64_t max_span_us;  /* real-time targets: longer scripts SKIP "slow"; 0: no limit */
+	struct tgt_setting config[RUN_MAX_CONFIG]; /* --config, after each script's @config */
+	size_t n_config;
 	bool spans;            /* --spans: print each script's span, run nothing */
 	uint64_t seed;
 	const char *agent_cmd;     /* --agent-cmd */
@@ -77,6 +81,8 @@ static void run_usage(FILE *f)
 		"      --max-span S          on real-time targets, report scripts whose\n"
 		"                            scripted span exceeds S seconds as SKIP \"slow\"\n"
 		"                            (default 10; 0: no limit)\n"
+		"      --config KEY=VALUE    as if every script had `@config KEY=VALUE` after\n"
+		"                            its own (repeatable)\n"
 		"      --spans               print each script's span (s) and whether the\n"
 		"                            target runs it, run nothing\n"
 		"      --agent-cmd CMD       target agent: the command that starts the agent\n"
@@ -153,6 +159,7 @@ enum {
 	OPT_TOL_PCT,
 	OPT_MAX_SPAN,
 	OPT_SPANS,
+	OPT_CONFIG,
 	OPT_AGENT_CMD,
 	OPT_AGENT_TIMEOUT,
 	OPT_AS_TARGET,
@@ -174,6 +181,7 @@ static const struct option run_long[] = {
 	{ "tolerance-percent", required_argument, NULL, OPT_TOL_PCT },
 	{ "max-span", required_argument, NULL, OPT_MAX_SPAN },
 	{ "spans", no_argument, NULL, OPT_SPANS },
+	{ "config", required_argument, NULL, OPT_CONFIG },
 	{ "agent-cmd", required_argument, NULL, OPT_AGENT_CMD },
 	{ "agent-timeout", required_argument, NULL, OPT_AGENT_TIMEOUT },
 	{ "as-target", required_argument, NULL, OPT_AS_TARGET },
@@ -222,6 +230,15 @@ static int parse_one(struct run_cfg *c, int opt, char *arg)
 		return 0;
 	}
 	case OPT_SPANS: c->spans = true; return 0;
+	case OPT_CONFIG: {
+		char *eq = strchr(arg, '=');
+		if (!eq || eq == arg || c->n_config == RUN_MAX_CONFIG)
+			return -EINVAL;
+		*eq = '\0';
+		c->config[c->n_config].key = arg;
+		c->config[c->n_config++].value = eq + 1;
+		return 0;
+	}
 	case OPT_AGENT_CMD: c->agent_cmd = arg; return 0;
 	case OPT_AGENT_TIMEOUT: {
 		double s;
@@ -329,6 +346,8 @@ static void run_job(const struct run_cfg *c, struct job *j)
 	o.seed = c->seed;
 	o.agent_cmd = c->agent_cmd;
 	o.agent_timeout_ms = c->agent_timeout_ms;
+	o.extra_settings = c->config;
+	o.n_extra_settings = c->n_config;
 	o.as_target = c->as_target;
 	if (c->pcap_dir) {
 		char p[4096];

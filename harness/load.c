@@ -17,6 +17,8 @@ static const struct scr_define v4_defines[] = {
 	{ "MIN_MTU", "576" },
 	{ "ICMP_TOO_BIG", "unreachable frag_needed" },
 	{ "ICMP_PORT_UNREACH", "unreachable port_unreachable" },
+	{ "CMSG_LEVEL_IP", "SOL_IP" },   /* the kernel's packetdrill selftests' */
+	{ "CMSG_TYPE_RECVERR", "IP_RECVERR" },
 };
 
 static const struct scr_define v6_defines[] = {
@@ -26,6 +28,8 @@ static const struct scr_define v6_defines[] = {
 	{ "MIN_MTU", "1280" },
 	{ "ICMP_TOO_BIG", "packet_too_big" },
 	{ "ICMP_PORT_UNREACH", "unreachable port_unreachable" },
+	{ "CMSG_LEVEL_IP", "SOL_IPV6" },
+	{ "CMSG_TYPE_RECVERR", "IPV6_RECVERR" },
 };
 
 const struct scr_define *cli_family_defines(int family, size_t *n)
@@ -88,5 +92,11 @@ int cli_load_script(const char *path, int family, const struct scr_define *user,
 	defs.family = family;
 	rc = scr_parse(path, text, len, &defs, out, diag);
 	free(text);
+	if (rc == 0 && (rc = cli_shell_translate(*out, path)) != 0) {
+		snprintf(diag->msg, sizeof diag->msg, "%s: shell commands: %s", path,
+			 strerror(-rc));
+		scr_script_free(*out);
+		*out = NULL;
+	}
 	return rc;
 }

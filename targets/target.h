@@ -255,4 +255,10 @@ const struct tgt_ops *const *tgt_registry(size_t *n);
 /* The target named `name`, or NULL. */
 const struct tgt_ops *tgt_find(const char *name);
 
+/* For targets' @config readers: a key that only another kind of target
+ * understands (`sysctl.NAME`, the Linux targets' namespace sysctls) gives
+ * TGT_NOT_MODELLED with `why` naming it, so the script is SKIP there
+ * rather than an error; any other key gives 0 (tgt_config.c). */
+int tgt_config_foreign(const char *key, const char *target, char *why, size_t cap);
+
 #endif

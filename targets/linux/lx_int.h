@@ -147,6 +147,7 @@ struct lx_sysenv {
 	uint8_t local[16];
 	uint8_t remote[16];
 	int nodelay;	    /* -1: leave; else TCP_NODELAY on new sockets */
+	char congestion[16]; /* "": leave; else TCP_CONGESTION on new sockets */
 	int rcvbuf, sndbuf; /* 0: leave; else SO_RCVBUF / SO_SNDBUF */
 };
 
@@ -185,6 +186,10 @@ struct lx_settings {
 	uint32_t initcwnd;	/* iw=: RTAX_INITCWND on the peer route; 0: none */
 	int nodelay;		/* -1: leave; else TCP_NODELAY on new sockets */
 	int rcvbuf, sndbuf;	/* 0: leave */
+	char congestion[16];	/* a sysctl tcp_congestion_control the namespace
+				 * refused (an algorithm only the host's own
+				 * namespace may make the default): set on each
+				 * new socket instead; "" if none */
 	char missing[256];	/* optional sysctls this kernel lacks, ','-separated */
 };
 

@@ -124,6 +124,9 @@ static int64_t verb_socket(struct lx_sys *s, const struct tgt_call *c)
 		v = s->env.nodelay;
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &v, sizeof v);
 	}
+	if (s->env.congestion[0])
+		setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, s->env.congestion,
+			   (socklen_t)strlen(s->env.congestion));
 	if (s->env.rcvbuf > 0)
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &s->env.rcvbuf, sizeof s->env.rcvbuf);
 	if (s->env.sndbuf > 0)

@@ -452,6 +452,7 @@ static int setup_in_ns(struct lx_tgt *x, const struct tgt_config *cfg, char *why
 	env.nodelay = set.nodelay;
 	env.rcvbuf = set.rcvbuf;
 	env.sndbuf = set.sndbuf;
+	memcpy(env.congestion, set.congestion, sizeof env.congestion);
 	rc = lx_sys_start(&env, &x->sys, &x->efd);
 	if (rc != 0)
 		snprintf(why, cap, "cannot start the syscall thread: %s", strerror(-rc));

@@ -135,6 +135,8 @@ static int apply(const struct tgt_setting *s, int family, struct lwip_tgt_config
 		 * 2.5 s, shrinking with samples: the retransmission scripts show it. */
 		return 0;
 	}
+	if (tgt_config_foreign(k, "lwip", why, cap) != 0)
+		return TGT_NOT_MODELLED;
 	snprintf(why, cap, "unknown @config key '%s'", k);
 	return -EINVAL;
 bad:

@@ -112,6 +112,8 @@ static int apply_setting(const struct tgt_setting *s, struct ref_stack_config *s
 		if (p->cc == REF_CC_NONE)
 			p->cc = REF_CC_NEWRENO;
 	} else {
+		if ((rc = tgt_config_foreign(k, "ref", why, cap)) != 0)
+			return rc;
 		snprintf(why, cap, "unknown @config key '%s'", k);
 		return -EINVAL;
 	}
