@@ -272,6 +272,7 @@ struct ref_stack {
 	struct ref_sock *socks;
 	unsigned nsocks;
 	unsigned hi;              /* every used slot has an index below hi */
+	unsigned hwm;             /* every slot used since new / reset is below hwm */
 	int *fdmap;               /* fd - fd_base -> slot, -1 free */
 	int *dirty;               /* slots with pending output */
 	unsigned ndirty;

@@ -72,6 +72,15 @@ static int alloc_tables(struct ref_stack *st)
 	return 0;
 }
 
+/* The fields a new stack starts with besides its tables (all else zero). */
+static void init_scalars(struct ref_stack *st)
+{
+	st->prof = &st->cfg.profile;
+	st->nsocks = st->cfg.max_sockets;
+	st->out_data_max = st->cfg.mtu - SEG_IP4_HDR_MIN - REF_TCP_HDR; /* largest payload */
+	st->next_port = st->cfg.ephemeral_lo;
+}
+
 struct ref_stack *ref_stack_new(const struct ref_stack_config *cfg)
 {
 	struct ref_stack *st;
@@ -82,10 +91,7 @@ struct ref_stack *ref_stack_new(const struct ref_stack_config *cfg)
 	if (st == NULL)
 		return NULL;
 	st->cfg = *cfg;
-	st->prof = &st->cfg.profile;
-	st->nsocks = cfg->max_sockets;
-	st->out_data_max = cfg->mtu - SEG_IP4_HDR_MIN - REF_TCP_HDR; /* largest payload */
-	st->next_port = cfg->ephemeral_lo;
+	init_scalars(st);
 	if (alloc_tables(st) != 0) {
 		ref_stack_free(st);
 		return NULL;
@@ -109,6 +115,33 @@ void ref_stack_free(struct ref_stack *st)
 	free(st->out_slab);
 	free(st->evq);
 	free(st);
+}
+
+void ref_stack_reset(struct ref_stack *st)
+{
+	struct ref_stack keep;
+	unsigned i;
+
+	if (st == NULL)
+		return;
+	for (i = 0; i < st->hi; i++)
+		if (st->socks[i].used)
+			ref__tcb_destroy(&st->socks[i]);
+	/* Slots are as calloc() left them; the output queue's entries keep
+	 * their storage (ref__out_alloc clears an entry when it is taken). */
+	memset(st->socks, 0, st->hwm * sizeof(*st->socks));
+	for (i = 0; i < st->nsocks; i++)
+		st->fdmap[i] = -1;
+	keep = *st;
+	memset(st, 0, sizeof(*st));
+	st->cfg = keep.cfg;
+	st->socks = keep.socks;
+	st->fdmap = keep.fdmap;
+	st->dirty = keep.dirty;
+	st->outq = keep.outq;
+	st->out_slab = keep.out_slab;
+	st->evq = keep.evq;
+	init_scalars(st);
 }
 
 const struct ref_profile *ref_stack_profile(const struct ref_stack *st) { return st->prof; }
@@ -281,6 +314,8 @@ struct ref_sock *ref__slot_alloc(struct ref_stack *st)
 			slot_defaults(st, &st->socks[i], i);
 			if (i >= st->hi)
 				st->hi = i + 1;
+			if (i >= st->hwm)
+				st->hwm = i + 1;
 			return &st->socks[i];
 		}
 	}

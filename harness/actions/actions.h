@@ -202,6 +202,10 @@ struct fz_violation {
 struct fz_exec_config {
 	/* Every reference event (state-aware feedback). May be NULL. */
 	void (*on_event)(void *ctx, const struct ref_event *ev);
+	/* Every segment the stack sent (its rule says why), with the state of
+	 * its socket after the action (REF_CLOSED when it has none: a RST to
+	 * a closed port, a connection not yet accepted). May be NULL. */
+	void (*on_output)(void *ctx, const struct ref_output *o, enum ref_state state);
 	/* Every record (script writing). May be NULL. */
 	void (*on_record)(void *ctx, const struct fz_rec *r);
 	void *ctx;
@@ -221,6 +225,15 @@ void fz_exec_free(struct fz_exec *ex);
 /* Run one action and check the invariants. Returns 0, or 1 with `*v`
  * filled when an invariant broke (the executor can go on), or -ENOMEM. */
 int fz_exec_step(struct fz_exec *ex, const struct fz_action *a, struct fz_violation *v);
+
+/* Put the executor back as fz_exec_new() made it (same config), keeping
+ * its memory: the stack is reset with ref_stack_reset(), so what follows
+ * runs exactly as on a new executor, only cheaper (fuzz_ref's loop). */
+void fz_exec_reset(struct fz_exec *ex);
+
+/* Reset `ex`, then run `n` actions on it, stopping at the first violation.
+ * Returns 0 (none) or 1 (`*v` filled). */
+int fz_exec_run(struct fz_exec *ex, const struct fz_action *a, size_t n, struct fz_violation *v);
 
 /* Run `n` actions on a new executor, stopping at the first violation.
  * Returns 0 (none), 1 (`*v` filled) or -ENOMEM. */

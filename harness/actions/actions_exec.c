@@ -1,5 +1,6 @@
 /* The executor: actions against a reference stack, invariants after each. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,31 +62,49 @@ static void trace(void *ctx, const struct ref_event *ev)
 		ex->cfg.on_event(ex->cfg.ctx, ev);
 }
 
+/* The executor's state at the start of a run: everything before `out`
+ * zero (`out` and `pkt` are scratch), then these. */
+static void exec_start(struct fz_exec *ex, const struct fz_exec_config *cfg, struct ref_stack *st)
+{
+	const struct ref_profile *p = ref_stack_profile(st);
+	memset(ex, 0, offsetof(struct fz_exec, out));
+	ex->cfg = *cfg;
+	ex->st = st;
+	ex->now = 1000000; /* one second in, as the runner's clock */
+	ex->listen_fd = ex->conn_fd = -1;
+	ex->peer_port = FZ_PEER_PORT;
+	ex->max_rcvbuf = p->rcv_buf;
+	ex->max_sndbuf = p->snd_buf;
+}
+
 struct fz_exec *fz_exec_new(const struct fz_exec_config *cfg)
 {
-	struct fz_exec *ex = calloc(1, sizeof *ex);
+	static const struct fz_exec_config none;
+	struct fz_exec *ex = malloc(sizeof *ex);
 	struct ref_stack_config c;
+	struct ref_stack *st;
 	if (!ex)
 		return NULL;
-	if (cfg)
-		ex->cfg = *cfg;
 	ref_stack_config_default(&c);
 	c.max_sockets = NFD;
 	c.out_queue_len = OUTQ;
 	c.event_log_len = 4;
 	c.trace = trace;
 	c.trace_ctx = ex;
-	ex->st = ref_stack_new(&c);
-	if (!ex->st) {
+	st = ref_stack_new(&c);
+	if (!st) {
 		free(ex);
 		return NULL;
 	}
-	ex->now = 1000000; /* one second in, as the runner's clock */
-	ex->listen_fd = ex->conn_fd = -1;
-	ex->peer_port = FZ_PEER_PORT;
-	ex->max_rcvbuf = c.profile.rcv_buf;
-	ex->max_sndbuf = c.profile.snd_buf;
+	exec_start(ex, cfg ? cfg : &none, st);
 	return ex;
+}
+
+void fz_exec_reset(struct fz_exec *ex)
+{
+	struct fz_exec_config cfg = ex->cfg;
+	ref_stack_reset(ex->st);
+	exec_start(ex, &cfg, ex->st);
 }
 
 void fz_exec_free(struct fz_exec *ex)
@@ -209,6 +228,11 @@ static int drain(struct fz_exec *ex, struct fz_violation *v)
 		r.fd = ex->out.fd;
 		r.a1 = (int64_t)ex->out.rule;
 		record(ex, &r);
+		if (ex->cfg.on_output) {
+			int state = ex->out.fd >= 0 ? ref_sock_state(ex->st, ex->out.fd) : -1;
+			ex->cfg.on_output(ex->cfg.ctx, &ex->out,
+					  state >= 0 ? (enum ref_state)state : REF_CLOSED);
+		}
 		if (!bad)
 			bad = check_output(ex, &ex->out, v);
 	}
@@ -276,8 +300,9 @@ static int check_all(struct fz_exec *ex, struct fz_violation *v)
 			       "CLOSE-WAIT");
 	for (fd = FD_BASE; fd < FD_BASE + NFD; fd++) {
 		struct ref_tcb_info t;
-		if (ref_tcb_info(ex->st, fd, &t) != 0 || t.state == REF_CLOSED ||
-		    t.state == REF_LISTEN) {
+		int state = ref_sock_state(ex->st, fd); /* cheaper than the whole TCB */
+		if (state < 0 || state == REF_CLOSED || state == REF_LISTEN ||
+		    ref_tcb_info(ex->st, fd, &t) != 0) {
 			ex->mem[fd - FD_BASE].valid = false;
 			continue;
 		}
@@ -547,10 +572,11 @@ static void do_verb(struct fz_exec *ex, const struct fz_action *a)
 
 int fz_exec_step(struct fz_exec *ex, const struct fz_action *a, struct fz_violation *v)
 {
-	struct ref_tcb_info t;
-	int fd, bad;
-	for (fd = 0; fd < NFD; fd++)
-		ex->mem[fd].states = ref_tcb_info(ex->st, fd + FD_BASE, &t) == 0 ? 1u << t.state : 0;
+	int fd, bad, state;
+	for (fd = 0; fd < NFD; fd++) {
+		state = ref_sock_state(ex->st, fd + FD_BASE);
+		ex->mem[fd].states = state >= 0 ? 1u << state : 0;
+	}
 	switch (a->kind) {
 	case FZ_SEG: do_seg(ex, a); break;
 	case FZ_TIME: do_time(ex, a); break;
@@ -566,16 +592,24 @@ int fz_exec_step(struct fz_exec *ex, const struct fz_action *a, struct fz_violat
 	return bad;
 }
 
+int fz_exec_run(struct fz_exec *ex, const struct fz_action *a, size_t n, struct fz_violation *v)
+{
+	size_t i;
+	int rc = 0;
+	fz_exec_reset(ex);
+	for (i = 0; i < n && rc == 0; i++)
+		rc = fz_exec_step(ex, &a[i], v);
+	return rc;
+}
+
 int fz_run(const struct fz_action *a, size_t n, const struct fz_exec_config *cfg,
 	   struct fz_violation *v)
 {
 	struct fz_exec *ex = fz_exec_new(cfg);
-	size_t i;
-	int rc = 0;
+	int rc;
 	if (!ex)
 		return -ENOMEM;
-	for (i = 0; i < n && rc == 0; i++)
-		rc = fz_exec_step(ex, &a[i], v);
+	rc = fz_exec_run(ex, a, n, v);
 	fz_exec_free(ex);
 	return rc;
 }

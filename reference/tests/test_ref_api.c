@@ -96,14 +96,11 @@ static void run_script(struct fx *fx)
 	fx_collect(fx);
 }
 
-static void test_api_runs_reproduce_bit_for_bit(void **state)
+/* Both fixtures collected the same segments, field for field. */
+static void assert_same_output(const struct fx *a, const struct fx *b)
 {
-	struct fx *a = fx_new(), *b = fx_new();
 	unsigned i;
 
-	(void)state;
-	run_script(a);
-	run_script(b);
 	assert_int_equal(a->nout, b->nout);
 	assert_true(a->nout > 5);
 	for (i = 0; i < a->nout; i++) {
@@ -112,13 +109,109 @@ static void test_api_runs_reproduce_bit_for_bit(void **state)
 		assert_int_equal(a->out[i].seg.flags, b->out[i].seg.flags);
 		assert_int_equal(a->out[i].seg.wnd, b->out[i].seg.wnd);
 		assert_int_equal(a->out[i].seg.len, b->out[i].seg.len);
+		assert_int_equal(a->out[i].seg.sport, b->out[i].seg.sport);
 		assert_int_equal(a->out[i].seg.ip_id, b->out[i].seg.ip_id);
 		assert_int_equal(a->out[i].time, b->out[i].time);
 		assert_int_equal(a->out[i].rule, b->out[i].rule);
 		assert_memory_equal(a->out[i].data, b->out[i].data, a->out[i].seg.len);
 	}
+}
+
+static void test_api_runs_reproduce_bit_for_bit(void **state)
+{
+	struct fx *a = fx_new(), *b = fx_new();
+
+	(void)state;
+	run_script(a);
+	run_script(b);
+	assert_same_output(a, b);
 	fx_free(a);
 	fx_free(b);
+}
+
+/* Leave the stack busy: a listener, an established connection with data
+ * in flight, an active open in SYN-SENT, timers armed, events and
+ * segments queued, the clock 30 s on. */
+static void leave_busy(struct fx *fx)
+{
+	struct ref_sockaddr peer = { .family = SEG_IPV4, .port = 9 };
+	int fd;
+
+	fx_established(fx);
+	assert_int_equal(fx_write(fx, 2000), 2000);
+	fx_advance(fx, 30 * FX_SEC);
+	memcpy(peer.addr, fx->paddr, 4);
+	fd = ref_socket(fx->st, SEG_IPV4, fx->now);
+	assert_true(fd >= 0);
+	assert_int_equal(ref_connect(fx->st, fd, &peer, fx->now), -EINPROGRESS);
+	assert_true(ref_stack_output_pending(fx->st) > 0);
+}
+
+/* The fixture as fx_new() leaves it, around the same (reset) stack. */
+static void fx_restart(struct fx *fx)
+{
+	fx->nout = fx->next = 0;
+	fx->lfd = fx->fd = -1;
+	fx->iss = 0;
+	fx->now = FX_T0;
+}
+
+static void test_api_reset_reproduces_a_new_stack(void **state)
+{
+	struct fx *a = fx_new(), *b = fx_new();
+
+	(void)state;
+	run_script(a);
+	leave_busy(b);
+	ref_stack_reset(b->st);
+	fx_restart(b);
+	run_script(b);
+	assert_same_output(a, b);
+	/* Twice over, after the run it reproduced. */
+	ref_stack_reset(b->st);
+	fx_restart(b);
+	run_script(b);
+	assert_same_output(a, b);
+	fx_free(a);
+	fx_free(b);
+}
+
+static unsigned trace_calls;
+static void count_calls(void *ctx, const struct ref_event *ev)
+{
+	(void)ctx;
+	(void)ev;
+	trace_calls++;
+}
+static void tracing(struct ref_stack_config *c) { c->trace = count_calls; }
+
+static void test_api_reset_leaves_nothing(void **state)
+{
+	struct fx *fx = fx_new_cfg(SEG_IPV4, tracing);
+	struct ref_stats stats, zero;
+	struct ref_event ev;
+	struct ref_tcb_info t;
+
+	(void)state;
+	leave_busy(fx);
+	trace_calls = 0;
+	ref_stack_reset(fx->st);
+	assert_int_equal(trace_calls, 0);     /* silent: no event, no segment */
+	assert_int_equal(ref_stack_output_pending(fx->st), 0);
+	assert_int_equal(ref_stack_pop_event(fx->st, &ev), 0);
+	assert_int_equal(ref_stack_events_lost(fx->st), 0);
+	assert_true(ref_stack_next_deadline(fx->st) == UINT64_MAX);
+	assert_int_equal(ref_stack_now(fx->st), 0);
+	assert_int_equal(ref_stack_last_rule(fx->st), REF_R_NONE);
+	ref_stack_stats(fx->st, &stats);
+	memset(&zero, 0, sizeof(zero));
+	assert_memory_equal(&stats, &zero, sizeof(stats));
+	assert_int_equal(ref_tcb_info(fx->st, 3, &t), -EBADF);
+	assert_int_equal(ref_tcb_info(fx->st, 4, &t), -EBADF);
+	assert_int_equal(ref_socket(fx->st, SEG_IPV4, FX_T0), 3); /* numbers start again */
+	assert_string_equal(ref_stack_profile(fx->st)->name, "rfc");
+	ref_stack_reset(NULL);
+	fx_free(fx);
 }
 
 static void other_key(struct ref_stack_config *c) { c->isn_key[0] ^= 1; }
@@ -615,6 +708,8 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_api_state_names),
 	cmocka_unit_test(test_api_rule_table),
 	cmocka_unit_test(test_api_runs_reproduce_bit_for_bit),
+	cmocka_unit_test(test_api_reset_reproduces_a_new_stack),
+	cmocka_unit_test(test_api_reset_leaves_nothing),
 	cmocka_unit_test(test_api_instances_independent),
 	cmocka_unit_test(test_api_output_queue_bounded),
 	cmocka_unit_test(test_api_trace_sees_state_changes),
