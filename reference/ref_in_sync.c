@@ -511,8 +511,47 @@ void ref__process_urg(struct ref_stack *st, struct ref_sock *s, struct ref_in *i
 
 /* ---- seventh: text ---------------------------------------------------------------------- */
 
+/* Start the delayed-ACK timer, unless it runs (SHLD-18, MUST-40). */
+static void ack_later(struct ref_stack *st, struct ref_sock *s, uint64_t now)
+{
+	if (s->tcb.t_delack == REF_NO_TIMER)
+		s->tcb.t_delack = ref__after(now, st->prof->delack_time);
+	ref__event(st, REF_EV_NOTE, REF_R_ACK_HOLD, s, 0);
+}
+
+/* Quick-ACK mode (profile quickack): is this ACK of text still sent at
+ * once? The first text sets the count as Linux's tcp_incr_quickack does:
+ * at most `quickack`, at most RCV.WND / (2 * RMSS), 2 if that is 0. RMSS
+ * is the receiver's estimate of the peer's MSS (tcp_initialize_rcv_mss:
+ * min(our MSS, RCV.WND / 2, 536), at least 88; tcp_measure_rcv_mss: the
+ * segment's length if at least that, at most our MSS). Each ACK of new
+ * text spends one (ref_out.c). */
+static bool quick_ack(const struct ref_profile *p, struct ref_tcb *t, uint32_t len)
+{
+	if (!t->quick_set && p->quickack > 0) {
+		uint32_t wnd, n, rmss = 536;
+
+		wnd = seq_gt(t->rcv_adv, t->rcv_nxt - len) ? t->rcv_adv - (t->rcv_nxt - len) : 0;
+		if (rmss > t->adv_mss)
+			rmss = t->adv_mss;
+		if (rmss > wnd / 2)
+			rmss = wnd / 2;
+		if (rmss < 88)
+			rmss = 88;
+		if (len >= rmss)
+			rmss = len < t->adv_mss ? len : t->adv_mss;
+		n = wnd / (2 * rmss);
+		if (n == 0)
+			n = 2;
+		t->quick = n < p->quickack ? n : p->quickack;
+	}
+	t->quick_set = true;
+	return t->quick > 0;
+}
+
 /* The ACK for newly accepted in-order text: at once, or delayed (§3.8.6.3). */
-static void ack_policy(struct ref_stack *st, struct ref_sock *s, bool filled_gap, uint64_t now)
+static void ack_policy(struct ref_stack *st, struct ref_sock *s, bool filled_gap, uint32_t len,
+		       uint64_t now)
 {
 	const struct ref_profile *p = st->prof;
 	struct ref_tcb *t = &s->tcb;
@@ -523,8 +562,10 @@ static void ack_policy(struct ref_stack *st, struct ref_sock *s, bool filled_gap
 		ref__ack_now(st, s, REF_R_ACK_TEXT);
 	else if (t->rcv_unacked >= p->delack_segments * (uint32_t)t->adv_mss)
 		ref__ack_now(st, s, REF_R_ACK_SECOND_SEGMENT); /* SHLD-19 */
-	else if (t->t_delack == REF_NO_TIMER)
-		t->t_delack = ref__after(now, p->delack_time); /* SHLD-18, MUST-40 */
+	else if (quick_ack(p, t, len))
+		ref__ack_now(st, s, REF_R_ACK_QUICK);
+	else
+		ack_later(st, s, now);
 }
 
 static void text_in_order(struct ref_stack *st, struct ref_sock *s, struct ref_in *in)
@@ -548,7 +589,7 @@ static void text_in_order(struct ref_stack *st, struct ref_sock *s, struct ref_i
 		t->urg = REF_URG_VALID;
 		t->urg_byte = ref__ring_byte(&t->rcvq, t->urg_seq - read_seq);
 	}
-	ack_policy(st, s, had_gap, in->now);
+	ack_policy(st, s, had_gap, n, in->now);
 }
 
 /* RFC 2018 §4: the block holding the newest segment goes first; the list
@@ -626,6 +667,15 @@ void ref__process_text(struct ref_stack *st, struct ref_sock *s, struct ref_in *
 
 /* ---- eighth: FIN -------------------------------------------------------------------------- */
 
+/* Is a FIN that arrives in `state` acknowledged at once (profile
+ * ack_fin_now)? */
+static bool ack_fin_at_once(const struct ref_profile *p, enum ref_state state)
+{
+	if (p->ack_fin_now == REF_ACK_FIN_FIN_WAIT)
+		return state == REF_FIN_WAIT_1 || state == REF_FIN_WAIT_2;
+	return p->ack_fin_now == REF_ACK_FIN_NOW;
+}
+
 static void fin_reached(struct ref_stack *st, struct ref_sock *s, uint64_t now)
 {
 	struct ref_tcb *t = &s->tcb;
@@ -639,10 +689,10 @@ static void fin_reached(struct ref_stack *st, struct ref_sock *s, uint64_t now)
 	t->rcv_nxt++; /* advance RCV.NXT over the FIN */
 	s->rcv_done = true;
 	ref__ooo_clear(&t->ooo);
-	if (st->prof->ack_fin_now)
+	if (ack_fin_at_once(st->prof, s->state))
 		ref__ack_now(st, s, REF_R_ACK_FIN);
-	else if (t->t_delack == REF_NO_TIMER)
-		t->t_delack = ref__after(now, st->prof->delack_time);
+	else
+		ack_later(st, s, now);
 	switch (s->state) {
 	case REF_SYN_RECEIVED:
 	case REF_ESTABLISHED:

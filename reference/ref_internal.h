@@ -201,6 +201,8 @@ struct ref_tcb {
 	bool ack_now;
 	enum ref_rule ack_rule;
 	uint32_t rcv_unacked;  /* in-order bytes received since our last ACK */
+	uint32_t quick;        /* ACKs of text still sent at once (profile quickack) */
+	bool quick_set;        /* the first text arrived and set `quick` */
 
 	/* buffers */
 	struct ref_ring sndq;

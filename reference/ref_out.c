@@ -88,6 +88,8 @@ static uint16_t window_field(const struct ref_stack *st, struct ref_sock *s, boo
 
 static void ack_sent(struct ref_tcb *t)
 {
+	if (t->quick > 0 && t->rcv_unacked > 0)
+		t->quick--; /* an ACK of new text (Linux tcp_dec_quickack_mode) */
 	t->last_ack_sent = t->rcv_nxt; /* RFC 7323 §4.3 Last.ACK.sent */
 	t->ack_now = false;
 	t->ack_rule = REF_R_NONE;

@@ -43,7 +43,8 @@ static const struct ref_profile profile_rfc = {
 	.delack_segments = 2,        /* SHLD-19 */
 	.ack_out_of_order_now = true, /* MAY-13, RFC 5681 §4.2 SHOULD */
 	.ack_gap_fill_now = true,    /* RFC 5681 §4.2 SHOULD */
-	.ack_fin_now = true,         /* §3.10.7.4 eighth: "send an acknowledgment for the FIN" */
+	.ack_fin_now = REF_ACK_FIN_NOW, /* §3.10.7.4 eighth: "send an acknowledgment for the FIN" */
+	.quickack = 0,               /* SHLD-18: every ACK of text may wait */
 
 	.msl = 120 * SEC,            /* §3.4.2: MSL = 2 minutes */
 	.rst_on_close_unread = true, /* SHLD-3 */
@@ -140,7 +141,9 @@ static const struct ref_profile profile_linux = {
 	.delack_segments = 2,        /* SHLD-19 */
 	.ack_out_of_order_now = true, /* MAY-13, RFC 5681 §4.2 SHOULD */
 	.ack_gap_fill_now = true,    /* RFC 5681 §4.2 SHOULD */
-	.ack_fin_now = true,         /* §3.10.7.4 eighth: "send an acknowledgment for the FIN" */
+	.ack_fin_now = REF_ACK_FIN_FIN_WAIT, /* tcp_fin: CLOSE-WAIT enters pingpong mode (delayed);
+	                             * FIN-WAIT-1/2 tcp_send_ack at once */
+	.quickack = 16,              /* tcp_incr_quickack: TCP_MAX_QUICKACKS */
 
 	.msl = 30 * SEC,             /* TIME-WAIT is TCP_TIMEWAIT_LEN = 60 s = 2*MSL */
 	.rst_on_close_unread = true, /* SHLD-3 */
@@ -237,7 +240,8 @@ static const struct ref_profile profile_lwip = {
 	.delack_segments = 2,        /* tcp_ack: ACK now when one is already delayed */
 	.ack_out_of_order_now = true,
 	.ack_gap_fill_now = true,
-	.ack_fin_now = true,
+	.ack_fin_now = REF_ACK_FIN_NOW, /* tcp_process: TF_GOT_FIN, tcp_ack_now */
+	.quickack = 0,
 
 	.msl = 60 * SEC,             /* TCP_MSL */
 	.rst_on_close_unread = true, /* tcp_close_shutdown: data not tcp_recved */
@@ -328,12 +332,14 @@ struct key {
 
 _Static_assert(sizeof(enum ref_cc_algo) == sizeof(int) &&
 		       sizeof(enum ref_zwp_form) == sizeof(int) &&
-		       sizeof(enum ref_bad_option_action) == sizeof(int),
+		       sizeof(enum ref_bad_option_action) == sizeof(int) &&
+		       sizeof(enum ref_ack_fin) == sizeof(int),
 	       "enum fields are stored as int");
 
 static const char *const cc_names[] = { "none", "reno", "newreno", NULL };
 static const char *const zwp_names[] = { "new-octet", "empty-old", NULL };
 static const char *const badopt_names[] = { "drop", "ignore-rest", NULL };
+static const char *const ack_fin_names[] = { "off", "on", "fin-wait", NULL };
 
 #define F(f) offsetof(struct ref_profile, f)
 #define B(f) { #f, K_BOOL, F(f), 1, NULL }
@@ -349,7 +355,8 @@ static const struct key keys[] = {
 	{ "zwp_form", K_ENUM, F(zwp_form), 0, zwp_names },
 	B(nagle), B(urgent_bypasses_nagle),
 	T(delack_time), N(delack_segments, K_U32, 1000), B(ack_out_of_order_now),
-	B(ack_gap_fill_now), B(ack_fin_now),
+	B(ack_gap_fill_now), { "ack_fin_now", K_ENUM, F(ack_fin_now), 0, ack_fin_names },
+	N(quickack, K_U32, 1000),
 	T(msl), B(rst_on_close_unread), B(rst_on_data_after_close), T(fin_wait_2_timeout),
 	B(keepalive), T(keepalive_idle), T(keepalive_intvl), N(keepalive_count, K_U32, 1000000),
 	B(keepalive_garbage_octet),

@@ -35,6 +35,19 @@ enum ref_zwp_form {
 	REF_ZWP_EMPTY_OLD,  /* an empty segment at SND.UNA-1 (Linux's form) */
 };
 
+/* When the peer's FIN is acknowledged (§3.10.7.4 eighth: "send an
+ * acknowledgment for the FIN"; whether at once or by the delayed-ACK timer
+ * is open, as for text, SHLD-18). */
+enum ref_ack_fin {
+	REF_ACK_FIN_DELAYED,  /* "off": by the delayed-ACK timer, in every state */
+	REF_ACK_FIN_NOW,      /* "on": at once, in every state */
+	REF_ACK_FIN_FIN_WAIT, /* "fin-wait": at once when it completes our close
+	                       * (FIN-WAIT-1/2: CLOSING or TIME-WAIT); delayed
+	                       * when it moves the connection to CLOSE-WAIT, so
+	                       * that the application's own FIN carries it (Linux
+	                       * tcp_fin: inet_csk_enter_pingpong_mode) */
+};
+
 /* Congestion control: RFC 5681 §3 (+ RFC 6582, RFC 3042). MAY-18 lets an
  * implementation choose its algorithm; these are the ones modelled. */
 enum ref_cc_algo {
@@ -117,12 +130,21 @@ struct ref_profile {
 	 *   send an immediate duplicate ACK when an out-of-order segment
 	 *   arrives". ack_gap_fill_now: RFC 5681 §4.2 "SHOULD send an immediate
 	 *   ACK when the incoming segment fills in all or part of a gap".
-	 * ack_fin_now: the RFC acknowledges a FIN; whether at once is open. */
+	 * ack_fin_now: the RFC acknowledges a FIN; whether at once is open
+	 *   (enum ref_ack_fin).
+	 * quickack: how many ACKs of new in-order data a connection sends at
+	 *   once, before it starts delaying them (SHLD-18 asks for a delayed
+	 *   ACK; RFC 5681 §4.2 lets a receiver ACK every segment). 0 = none:
+	 *   every ACK is delayed from the first. Linux's quick-ACK mode
+	 *   (tcp_incr_quickack: at most TCP_MAX_QUICKACKS = 16, and at most
+	 *   RCV.WND / (2 * RMSS), at least 2) lets the peer's slow start open
+	 *   without waiting for the timer. */
 	uint64_t delack_time;
 	uint32_t delack_segments;
 	bool ack_out_of_order_now;
 	bool ack_gap_fill_now;
-	bool ack_fin_now;
+	enum ref_ack_fin ack_fin_now;
+	uint32_t quickack;
 
 	/* ---- closing, §3.6 ----
 	 * msl: §3.4.2 "MSL ... is taken to be 2 minutes ... an engineering

@@ -163,6 +163,11 @@
 	/* ---- acknowledgments we send ---- */                                                   \
 	X(ACK_DELAYED, "3.8.6.3-delayed-ack", "§3.8.6.3", "MUST-40",                              \
 	  "delayed ACK sent when its timer expires, less than 0.5 s after the data (SHLD-18)")    \
+	X(ACK_HOLD, "3.8.6.3-delayed-ack-start", "§3.8.6.3", "SHLD-18",                         \
+	  "accepted text (or a FIN) starts the delayed-ACK timer: the ACK waits (SHLD-18)")        \
+	X(ACK_QUICK, "3.8.6.3-quick-ack", "§3.8.6.3", "SHLD-18",                                  \
+	  "quick-ACK mode (profile quickack): the first segments of text are acknowledged at "    \
+	  "once, not delayed")                                                                     \
 	X(ACK_SECOND_SEGMENT, "3.8.6.3-ack-every-second-segment", "§3.8.6.3", "SHLD-19",          \
 	  "an ACK for at least every second full-sized segment (2*RMSS of new data)")             \
 	X(ACK_OUT_OF_ORDER, "3.10.7.4-ack-out-of-order", "§3.10.7.4", "MAY-13",                   \

@@ -44,7 +44,8 @@ delack_time = 40ms  # TCP_DELACK_MIN (the delayed-ACK timer adapts up to 200 ms)
 delack_segments = 2
 ack_out_of_order_now = on
 ack_gap_fill_now = on
-ack_fin_now = on
+ack_fin_now = fin-wait  # tcp_fin: CLOSE-WAIT enters pingpong mode, the ACK waits; FIN-WAIT-1/2: tcp_send_ack at once
+quickack = 16  # tcp_incr_quickack: TCP_MAX_QUICKACKS, at most RCV.WND / (2 * RMSS)
 
 # ---- closing, §3.6 ----
 msl = 30s  # TIME-WAIT is TCP_TIMEWAIT_LEN = 60 s = 2*MSL

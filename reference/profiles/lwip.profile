@@ -43,7 +43,8 @@ delack_time = 250ms  # the 250 ms fast timer
 delack_segments = 2
 ack_out_of_order_now = on
 ack_gap_fill_now = on
-ack_fin_now = on
+ack_fin_now = on  # tcp_process: TF_GOT_FIN, tcp_ack_now
+quickack = 0
 
 # ---- closing, §3.6 ----
 msl = 60s  # TCP_MSL

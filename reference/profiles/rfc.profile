@@ -47,6 +47,7 @@ delack_segments = 2  # SHLD-19
 ack_out_of_order_now = on
 ack_gap_fill_now = on
 ack_fin_now = on
+quickack = 0
 
 # ---- closing, §3.6 ----
 msl = 120s  # §3.4.2: 2 minutes

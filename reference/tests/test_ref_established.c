@@ -19,6 +19,32 @@ static void small_rcvbuf(struct ref_stack_config *c) { c->profile.rcv_buf = 4000
 
 static void two_ooo_ranges(struct ref_stack_config *c) { c->profile.ooo_max_ranges = 2; }
 
+/* Linux's ACK choices: quick-ACK mode for the first two segments, and a
+ * FIN acknowledged at once only when it completes our close. */
+static void quick_two(struct ref_stack_config *c)
+{
+	c->profile.quickack = 2;
+	c->profile.ack_fin_now = REF_ACK_FIN_FIN_WAIT;
+}
+
+static void quick_small_window(struct ref_stack_config *c)
+{
+	c->profile.quickack = 16;
+	c->profile.rcv_buf = 1600;
+}
+
+static int setup_quick_two(void **state)
+{
+	*state = fx_new_cfg(SEG_IPV4, quick_two);
+	return 0;
+}
+
+static int setup_quick_small_window(void **state)
+{
+	*state = fx_new_cfg(SEG_IPV4, quick_small_window);
+	return 0;
+}
+
 static int setup_no_5961(void **state)
 {
 	*state = fx_new_cfg(SEG_IPV4, no_5961);
@@ -624,7 +650,84 @@ static void test_established_fin_with_text_acked_together(void **state)
 	assert_int_equal(fx_read(fx, buf, sizeof(buf), 0), 0);
 }
 
+/* ---- when ACKs wait: SHLD-18 and the profile's choices ------------------------------------ */
+
+static void test_established_text_starts_delayed_ack_shld_18(void **state)
+{
+	struct fx *fx = *state;
+
+	fx_established(fx);
+	fx_events_clear(fx);
+	fx_in_data(fx, SEG_ACK | SEG_PSH, fx_p(fx, 1), fx_s(fx, 1), 10);
+	fx_expect_none(fx);
+	assert_true(fx_event_seen(fx, REF_R_ACK_HOLD)); /* the rule of the silence */
+	assert_int_equal(ref_stack_last_rule(fx->st), REF_R_ACK_HOLD);
+	fx_advance(fx, 200 * FX_MS);
+	assert_int_equal(fx_expect(fx, SEG_ACK, fx_s(fx, 1), fx_p(fx, 11), 0)->rule,
+			 REF_R_ACK_DELAYED);
+}
+
+static void test_established_quickack_first_segments_acked_at_once(void **state)
+{
+	struct fx *fx = *state;
+
+	fx_established(fx);
+	fx_in_data(fx, SEG_ACK | SEG_PSH, fx_p(fx, 1), fx_s(fx, 1), 10);
+	assert_int_equal(fx_expect(fx, SEG_ACK, fx_s(fx, 1), fx_p(fx, 11), 0)->rule,
+			 REF_R_ACK_QUICK);
+	fx_in_data(fx, SEG_ACK | SEG_PSH, fx_p(fx, 11), fx_s(fx, 1), 10);
+	assert_int_equal(fx_expect(fx, SEG_ACK, fx_s(fx, 1), fx_p(fx, 21), 0)->rule,
+			 REF_R_ACK_QUICK);
+	fx_in_data(fx, SEG_ACK | SEG_PSH, fx_p(fx, 21), fx_s(fx, 1), 10);
+	fx_expect_none(fx); /* quickack = 2 spent: delayed from now on */
+	fx_advance(fx, 200 * FX_MS);
+	assert_int_equal(fx_expect(fx, SEG_ACK, fx_s(fx, 1), fx_p(fx, 31), 0)->rule,
+			 REF_R_ACK_DELAYED);
+}
+
+static void test_established_quickack_bounded_by_window(void **state)
+{
+	struct fx *fx = *state;
+
+	/* RCV.WND 1600 / (2 * 536): one quick ACK, not 16 (tcp_incr_quickack) */
+	fx_established(fx);
+	fx_in_data(fx, SEG_ACK | SEG_PSH, fx_p(fx, 1), fx_s(fx, 1), 10);
+	fx_expect(fx, SEG_ACK, fx_s(fx, 1), fx_p(fx, 11), 0);
+	fx_in_data(fx, SEG_ACK | SEG_PSH, fx_p(fx, 11), fx_s(fx, 1), 10);
+	fx_expect_none(fx);
+}
+
+static void test_established_ack_fin_fin_wait_delays_close_wait_fin(void **state)
+{
+	struct fx *fx = *state;
+
+	fx_established(fx);
+	fx_in_data(fx, SEG_ACK | SEG_FIN, fx_p(fx, 1), fx_s(fx, 1), 0);
+	fx_expect_none(fx); /* CLOSE-WAIT: the ACK waits for the application's FIN */
+	assert_int_equal(fx_state(fx), REF_CLOSE_WAIT);
+	fx_advance(fx, 200 * FX_MS);
+	assert_int_equal(fx_expect(fx, SEG_ACK, fx_s(fx, 1), fx_p(fx, 2), 0)->rule,
+			 REF_R_ACK_DELAYED);
+}
+
+static void test_established_ack_fin_fin_wait_acks_fin_wait_fin_at_once(void **state)
+{
+	struct fx *fx = *state;
+
+	fx_fin_wait_2(fx);
+	fx_skip(fx);
+	fx_in_data(fx, SEG_ACK | SEG_FIN, fx_p(fx, 1), fx_s(fx, 2), 0);
+	assert_int_equal(fx_expect(fx, SEG_ACK, fx_s(fx, 2), fx_p(fx, 2), 0)->rule,
+			 REF_R_ACK_FIN);
+	assert_int_equal(fx_state(fx), REF_TIME_WAIT);
+}
+
 static const struct CMUnitTest tests[] = {
+	cmocka_unit_test_setup_teardown(test_established_text_starts_delayed_ack_shld_18, fx_setup, fx_teardown),
+	cmocka_unit_test_setup_teardown(test_established_quickack_first_segments_acked_at_once, setup_quick_two, fx_teardown),
+	cmocka_unit_test_setup_teardown(test_established_quickack_bounded_by_window, setup_quick_small_window, fx_teardown),
+	cmocka_unit_test_setup_teardown(test_established_ack_fin_fin_wait_delays_close_wait_fin, setup_quick_two, fx_teardown),
+	cmocka_unit_test_setup_teardown(test_established_ack_fin_fin_wait_acks_fin_wait_fin_at_once, setup_quick_two, fx_teardown),
 	cmocka_unit_test_setup_teardown(test_established_zero_length_in_window_accepted, fx_setup, fx_teardown),
 	cmocka_unit_test_setup_teardown(test_established_zero_length_outside_window_draws_ack, fx_setup, fx_teardown),
 	cmocka_unit_test_setup_teardown(test_established_zero_length_zero_window_only_rcv_nxt, setup_small_rcvbuf, fx_teardown),

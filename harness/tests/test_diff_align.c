@@ -1,0 +1,158 @@
+/* Unit tests of the differ's comparison (diff_align.c) on hand-built
+ * sides, as a real-time target produces them: events run late, and a
+ * connection that is gone is reported differently by the two sides. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "cmake/cmocka_main.h"
+#include "harness/diff_int.h"
+
+/* A passive open; the connection is then reset by the peer. */
+static const char script[] = "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+			     "+0 bind(3, ..., ...) = 0\n"
+			     "+0 listen(3, 1) = 0\n"
+			     "+0 < S 0:0(0) win 8192 <mss 1460>\n"
+			     "+.1 < . 1:1(0) ack 1 win 8192\n"
+			     "+0 accept(3, ..., ...) = 4\n"
+			     "+.1 < R 1:1(0) win 8192\n"
+			     "+0 state CLOSED\n";
+#define N_EVENTS 8
+
+#define ISN 1000u
+#define RISN 0u
+
+struct rec {
+	size_t ev;
+	uint64_t t;
+	uint8_t flags;
+	uint32_t seq, ack; /* relative */
+};
+
+/* One side: its events at `ev_us` (each + `late`), its segments, and the
+ * connection's state after each event. */
+static void side(struct diff_side *d, const int64_t *ev_us, int64_t late, const struct rec *r,
+		 size_t n, const char *const *states)
+{
+	size_t i;
+	memset(d, 0, sizeof *d);
+	d->n_events = N_EVENTS;
+	d->ev = calloc(N_EVENTS, sizeof *d->ev);
+	d->run.event_us = calloc(N_EVENTS, sizeof *d->run.event_us);
+	d->run.records = calloc(n + 1, sizeof *d->run.records);
+	assert_non_null(d->ev);
+	assert_non_null(d->run.event_us);
+	assert_non_null(d->run.records);
+	d->run.local_isn = ISN;
+	d->run.remote_isn = RISN;
+	for (i = 0; i < N_EVENTS; i++) {
+		d->ev[i].seen = true;
+		d->run.event_us[i] = ev_us[i] + late;
+		strcpy(d->ev[i].state, states[i]);
+	}
+	for (i = 0; i < n; i++) {
+		struct run_record *x = &d->run.records[i];
+		x->after_event = r[i].ev;
+		x->time_us = r[i].t + (uint64_t)late;
+		x->seg.flags = r[i].flags;
+		x->seg.seq = ISN + r[i].seq;
+		x->seg.ack = RISN + r[i].ack;
+		strcpy(x->rule, "3.10.7.2-syn-ack");
+	}
+	d->run.n_records = n;
+	assert_int_equal(diff_side_chunks(d, DIFF_DEFAULT_TOL_US), 0);
+}
+
+static const int64_t ev_us[N_EVENTS] = { 0, 0, 0, 0, 100000, 100000, 200000, 200000 };
+
+static void compare(struct diff_side *ref, struct diff_side *tgt, struct diff_result *out)
+{
+	struct scr_script *s = NULL;
+	struct scr_diag dg;
+	struct diff_opts o;
+	assert_int_equal(scr_parse("t.pkt", script, strlen(script), NULL, &s, &dg), 0);
+	assert_int_equal(s->n_events, N_EVENTS);
+	memset(&o, 0, sizeof o);
+	o.tolerance_us = 4000;
+	o.no_explain = true;
+	memset(out, 0, sizeof *out);
+	assert_int_equal(diff_compare(s, &o, "rfc", ref, tgt, out), 0);
+	scr_script_free(s);
+	diff_side_free(ref);
+	diff_side_free(tgt);
+}
+
+static const char *const states_ref[N_EVENTS] = { "CLOSED", "CLOSED", "LISTEN", "SYN_RECEIVED",
+						  "ESTABLISHED", "ESTABLISHED", "LISTEN",
+						  "LISTEN" };
+static const char *const states_tgt[N_EVENTS] = { "CLOSED", "CLOSED", "CLOSED", "SYN_RECEIVED",
+						  "ESTABLISHED", "ESTABLISHED", "CLOSED",
+						  "CLOSED" };
+
+/* The reference answers the SYN at once; a target that runs every event
+ * 50 ms late answers it `reply_us` after the SYN arrives. */
+static void syn_ack_after(uint64_t reply_us, struct diff_result *out)
+{
+	static const struct rec r[] = { { 3, 0, SEG_SYN | SEG_ACK, 0, 1 } };
+	struct rec t[] = { { 3, reply_us, SEG_SYN | SEG_ACK, 0, 1 } };
+	struct diff_side ref, tgt;
+	side(&ref, ev_us, 0, r, 1, states_ref);
+	side(&tgt, ev_us, 50000, t, 1, states_tgt);
+	compare(&ref, &tgt, out);
+}
+
+/* 1 ms after its late event: the reference's delay, no timing finding. */
+static void test_late_events_are_not_timing_findings(void **state)
+{
+	struct diff_result out;
+	(void)state;
+	syn_ack_after(1000, &out);
+	assert_int_equal(out.n_findings, 0);
+	diff_result_free(&out);
+}
+
+/* 10 ms after it: late, however late the event itself ran. */
+static void test_late_reply_is_a_timing_finding(void **state)
+{
+	struct diff_result out;
+	(void)state;
+	syn_ack_after(10000, &out);
+	assert_int_equal(out.n_findings, 1);
+	assert_int_equal(out.findings[0].cls, DIFF_TIMING);
+	assert_string_equal(out.findings[0].fields[0].expected, "0.050000");
+	assert_string_equal(out.findings[0].fields[0].actual, "0.060000");
+	diff_result_free(&out);
+}
+
+/* After the connection is gone the reference reports the listener on the
+ * port (LISTEN) and a kernel nothing (CLOSED): the same, so a divergence
+ * just before is resynchronised, and the `state` line is no finding. */
+static void test_gone_connection_listen_is_closed(void **state)
+{
+	static const struct rec r[] = { { 3, 0, SEG_SYN | SEG_ACK, 0, 1 } };
+	static const struct rec t[] = { { 3, 0, SEG_SYN | SEG_ACK, 0, 1 },
+					{ 5, 100000, SEG_ACK, 1, 1 } };
+	struct diff_side ref, tgt;
+	struct diff_result out;
+	(void)state;
+	side(&ref, ev_us, 0, r, 1, states_ref);
+	side(&tgt, ev_us, 0, t, 2, states_tgt);
+	compare(&ref, &tgt, &out);
+	assert_int_equal(out.n_findings, 1); /* the extra ACK */
+	assert_string_equal(out.findings[0].kind, "unexpected");
+	assert_null(strstr(out.findings[0].note, "not resynchronised"));
+	assert_int_equal(out.findings[0].consequences, 0);
+	diff_result_free(&out);
+}
+
+static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(test_late_events_are_not_timing_findings),
+	cmocka_unit_test(test_late_reply_is_a_timing_finding),
+	cmocka_unit_test(test_gone_connection_listen_is_closed),
+};
+
+TC_CMOCKA_MAIN(tests)
