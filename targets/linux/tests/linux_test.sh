@@ -18,70 +18,16 @@ cd "$work" || exit 1
 
 fail() { echo "FAIL: $*"; exit 1; }
 
-# A script that holds its connection open for $1 seconds.
-long_script() {
-  cat >"$2" <<PKT
-// @targets linux
---tolerance_usecs=50000
-  0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
- +0 bind(3, ..., ...) = 0
- +0 listen(3, 1) = 0
- +0 < S 0:0(0) win 8192 <mss 1460>
- +0 > S. 0:0(0) ack 1 <...>
- +0 < . 1:1(0) ack 1 win 8192
- +0 accept(3, ..., ...) = 4
-+$1 close(4) = 0
- +0 > F. 1:1(0) ack 1 <...>
-PKT
-}
-
-# The network namespaces process $1 holds (its threads' and its fds').
-namespaces_of() {
-  { readlink /proc/"$1"/task/*/ns/net; ls -l /proc/"$1"/fd 2>/dev/null | grep -o 'net:\[[0-9]*\]'; } |
-    grep -o '[0-9]\+' | sort -u
-}
-
-host_ns=$(readlink /proc/self/ns/net | grep -o '[0-9]\+')
-
-# Start a run, wait until its namespaces exist, end it with $1 (or let it
-# finish), and check nothing of it is left.
-check_cleanup() {
-  local sig=$1 secs=$2
-  long_script "$secs" a.pkt
-  long_script "$secs" b.pkt
-  # (a background job of a script ignores SIGINT unless told otherwise)
-  env --default-signal=INT "$tcpcheck" run --target linux -j 2 --max-span 0 a.pkt b.pkt \
-    >run.txt 2>&1 &
-  local pid=$! ns="" i
-  for i in $(seq 1 100); do
-    ns=$(namespaces_of "$pid" | grep -vx "$host_ns" | tr '\n' ' ')
-    [ "$(echo "$ns" | wc -w)" -ge 2 ] && break
-    sleep 0.05
-  done
-  [ "$(echo "$ns" | wc -w)" -ge 2 ] || { kill -KILL "$pid"; cat run.txt; fail "no namespaces seen"; }
-  if [ "$sig" != none ]; then
-    sleep 0.3
-    kill -"$sig" "$pid"
-  fi
-  wait "$pid"
-  local listed
-  listed=$(lsns -t net -n -o NS)
-  for n in $ns; do
-    echo "$listed" | grep -qx "$n" && fail "namespace $n still listed by lsns -t net after $sig"
-    ls -l /proc/[0-9]*/ns/net 2>/dev/null | grep -q "net:\[$n\]" && fail "namespace $n still held"
-  done
-  ip -o link show | grep -q 'tcpck[01]' && fail "a tcpck link is left in the host namespace"
-  echo "namespaces $ns gone after $sig"
-}
+. "$(dirname "$0")/cleanup_lib.sh"
 
 case $case_name in
-kill) check_cleanup KILL 20 ;;
-sigint) check_cleanup INT 20 ;;
+kill) check_cleanup KILL 20 linux ;;
+sigint) check_cleanup INT 20 linux ;;
 normal)
-  check_cleanup none 1
+  check_cleanup none 1 linux
   grep -q '^2 passed' run.txt || { cat run.txt; fail "the runs should pass"; } ;;
 unpriv)
-  long_script 0 a.pkt
+  long_script 0 a.pkt linux
   chmod 755 "$work" && chmod 644 a.pkt
   setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all \
     "$tcpcheck" run --target linux a.pkt >out.txt 2>&1
