@@ -17,6 +17,7 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
+. ci/fuzz-flags.sh
 seconds=${FUZZ_SECONDS:-60}
 preset=${FUZZ_PRESET:-fuzz}
 
@@ -71,18 +72,8 @@ status=0
 for t in "${targets[@]}"; do
   exe=build/$preset/fuzz/fuzz_$t
   corpus=fuzz/corpus/$t
-  flags=()
-  if [ -f "fuzz/fuzz_$t.options" ]; then
-    while IFS='=' read -r k v; do
-      k=$(echo "$k" | tr -d ' '); v=$(echo "$v" | tr -d ' ')
-      case "$k" in
-        max_len) flags+=(-max_len="$v") ;;
-        dict) flags+=(-dict="fuzz/$v") ;;
-      esac
-    done < <(grep '=' "fuzz/fuzz_$t.options")
-  elif [ -f "fuzz/$t.dict" ]; then
-    flags+=(-dict="fuzz/$t.dict")
-  fi
+  fuzz_flags "$t"
+  flags=("${FUZZ_FLAGS[@]}")
   scratch=$(mktemp -d)
   echo "== fuzz $t: replay $(ls "$corpus" | wc -l) corpus inputs"
   if ! "$exe" -runs=0 "$corpus" >"$scratch/replay.log" 2>&1; then

@@ -18,7 +18,8 @@
  * Environment: FZ_TRANSITIONS=PATH writes, at exit, every distinct
  * transition reached ("FROM TO KIND RULE-ID" lines, KIND one of drop,
  * state, error, soft-error, urgent, note, sent): the benchmark counts
- * them. FZ_PLANTED=1 turns on the planted defect (the end-to-end test of
+ * them. FZ_RULES=PATH writes the rule table's ids, one a line.
+ * FZ_PLANTED=1 turns on the planted defect (the end-to-end test of
  * tcpcheck fuzz-to-script). FZ_IGNORE=SIG,SIG... lets inputs that break
  * only those invariants pass (a development aid, to look past a finding
  * not fixed yet; CI never sets it). */
@@ -120,6 +121,21 @@ static void write_transitions(void)
 	fclose(f);
 }
 
+/* FZ_RULES=PATH: every rule id of the reference's rule table (the
+ * benchmark's denominator is derived from it). */
+static void write_rules(void)
+{
+	const char *path = getenv("FZ_RULES");
+	FILE *f;
+	int r;
+	if (!path || !(f = fopen(path, "w")))
+		return;
+	for (r = 0; r < REF_R_COUNT; r++)
+		if ((enum ref_rule)r != REF_R_NONE)
+			fprintf(f, "%s\n", ref_rule_id((enum ref_rule)r));
+	fclose(f);
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -139,6 +155,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 #endif
 	ignore = getenv("FZ_IGNORE");
 	atexit(write_transitions);
+	write_rules();
 	return 0;
 }
 
