@@ -21,28 +21,67 @@ static int64_t absdiff(uint64_t a, uint64_t b)
 	return a > b ? (int64_t)(a - b) : (int64_t)(b - a);
 }
 
+struct raw_list {
+	struct diff_finding *v; /* DIFF_MAX_RAW */
+	size_t n;
+	size_t dropped;
+};
+
+struct cmp_ctx {
+	const struct scr_script *s;
+	struct diff_side *ref, *tgt;
+	int64_t tol;
+	struct raw_list raw;
+};
+
+static int64_t eff_tol(const struct cmp_ctx *c)
+{
+	return c->tol > 0 ? c->tol : DIFF_DEFAULT_TOL_US;
+}
+
+/* When the target should send `e` (a reference chunk): the reference's
+ * time moved by how late the target ran the event `e` follows. A real-time
+ * target runs each event somewhat after its scripted time (scheduling, a
+ * loaded machine), and relative times (`+0.1`) carry that lateness on; what
+ * a stack decides is the delay after the event, so that is what is
+ * compared. On virtual-time targets the shift is 0. */
+static uint64_t expected_time(const struct cmp_ctx *c, const struct diff_chunk *e)
+{
+	const int64_t *re = c->ref->run.event_us, *te = c->tgt->run.event_us;
+	int64_t t;
+	if (e->ev == SIZE_MAX || e->ev >= c->s->n_events || !re || !te || !c->tgt->ev[e->ev].seen)
+		return e->time_us;
+	t = (int64_t)e->time_us + (te[e->ev] - re[e->ev]);
+	return t > 0 ? (uint64_t)t : 0;
+}
+
 /* ---- alignment: longest common subsequence ------------------------------ */
 
 /* The same segment (`a` the reference's, `b` the target's), close enough
- * in time. Across script events only when the target's is the later one
- * and was sent by a timer (a late retransmission or delayed ACK): a reply
- * to a later event is another segment, and a target segment sent before
- * the event the reference's answers cannot be that answer. */
-static bool aligns(const struct diff_chunk *a, const struct diff_chunk *b)
+ * in time. Across script events only when the later of the two was sent by
+ * a timer (a late retransmission or delayed ACK): a reply to a later event
+ * is another segment, and a target segment sent before the event the
+ * reference's answers cannot be that answer. A real-time target's short
+ * timer (a delayed ACK at the next jiffy) can fire before the script's next
+ * event where the reference's, in virtual time, fires after it: that pair
+ * aligns only when their times agree. */
+static bool aligns(const struct cmp_ctx *c, const struct diff_chunk *a, const struct diff_chunk *b)
 {
 	size_t sa = slot_of(a->ev), sb = slot_of(b->ev);
-	if (sa != sb && (sa > sb || b->prompt))
+	if (sa < sb && b->prompt)
+		return false;
+	if (sa > sb && (a->prompt || absdiff(expected_time(c, a), b->time_us) > eff_tol(c)))
 		return false;
 	return diff_chunk_same(a, b) && absdiff(a->time_us, b->time_us) <= DIFF_ALIGN_WINDOW_US;
 }
 
-static void align_greedy(struct diff_side *r, struct diff_side *t)
+static void align_greedy(const struct cmp_ctx *c, struct diff_side *r, struct diff_side *t)
 {
 	size_t i, j = 0;
 	for (i = 0; i < r->n_chunks; i++) {
 		size_t k;
 		for (k = j; k < t->n_chunks; k++)
-			if (aligns(&r->chunks[i], &t->chunks[k])) {
+			if (aligns(c, &r->chunks[i], &t->chunks[k])) {
 				r->chunks[i].matched = t->chunks[k].matched = true;
 				r->chunks[i].peer = k;
 				t->chunks[k].peer = i;
@@ -52,8 +91,9 @@ static void align_greedy(struct diff_side *r, struct diff_side *t)
 	}
 }
 
-static void align(struct diff_side *r, struct diff_side *t)
+static void align(const struct cmp_ctx *c)
 {
+	struct diff_side *r = c->ref, *t = c->tgt;
 	size_t n = r->n_chunks, m = t->n_chunks, i, j;
 	uint32_t *dp;
 	for (i = 0; i < n; i++)
@@ -64,18 +104,18 @@ static void align(struct diff_side *r, struct diff_side *t)
 		return;
 	if ((n + 1) * (m + 1) > (4u << 20) ||
 	    !(dp = calloc((n + 1) * (m + 1), sizeof *dp))) {
-		align_greedy(r, t);
+		align_greedy(c, r, t);
 		return;
 	}
 #define DP(a, b) dp[(a) * (m + 1) + (b)]
 	for (i = n; i-- > 0;)
 		for (j = m; j-- > 0;)
-			DP(i, j) = aligns(&r->chunks[i], &t->chunks[j])
+			DP(i, j) = aligns(c, &r->chunks[i], &t->chunks[j])
 					   ? DP(i + 1, j + 1) + 1
 					   : (DP(i + 1, j) > DP(i, j + 1) ? DP(i + 1, j) : DP(i, j + 1));
 	i = j = 0;
 	while (i < n && j < m) {
-		if (aligns(&r->chunks[i], &t->chunks[j]) && DP(i, j) == DP(i + 1, j + 1) + 1) {
+		if (aligns(c, &r->chunks[i], &t->chunks[j]) && DP(i, j) == DP(i + 1, j + 1) + 1) {
 			r->chunks[i].matched = t->chunks[j].matched = true;
 			r->chunks[i].peer = j;
 			t->chunks[j].peer = i;
@@ -92,19 +132,6 @@ static void align(struct diff_side *r, struct diff_side *t)
 }
 
 /* ---- raw divergences -------------------------------------------------------- */
-
-struct raw_list {
-	struct diff_finding *v; /* DIFF_MAX_RAW */
-	size_t n;
-	size_t dropped;
-};
-
-struct cmp_ctx {
-	const struct scr_script *s;
-	struct diff_side *ref, *tgt;
-	int64_t tol;
-	struct raw_list raw;
-};
 
 static int event_line(const struct cmp_ctx *c, size_t ev)
 {
@@ -186,27 +213,6 @@ static void pair_fields(struct diff_finding *f, const struct diff_chunk *e,
 	add_u32(f, "len", e->len, a->len);
 	snprintf(f->expected_pkt, sizeof f->expected_pkt, "%s", e->text);
 	snprintf(f->actual_pkt, sizeof f->actual_pkt, "%s", a->text);
-}
-
-static int64_t eff_tol(const struct cmp_ctx *c)
-{
-	return c->tol > 0 ? c->tol : DIFF_DEFAULT_TOL_US;
-}
-
-/* When the target should send `e` (a reference chunk): the reference's
- * time moved by how late the target ran the event `e` follows. A real-time
- * target runs each event somewhat after its scripted time (scheduling, a
- * loaded machine), and relative times (`+0.1`) carry that lateness on; what
- * a stack decides is the delay after the event, so that is what is
- * compared. On virtual-time targets the shift is 0. */
-static uint64_t expected_time(const struct cmp_ctx *c, const struct diff_chunk *e)
-{
-	const int64_t *re = c->ref->run.event_us, *te = c->tgt->run.event_us;
-	int64_t t;
-	if (e->ev == SIZE_MAX || e->ev >= c->s->n_events || !re || !te || !c->tgt->ev[e->ev].seen)
-		return e->time_us;
-	t = (int64_t)e->time_us + (te[e->ev] - re[e->ev]);
-	return t > 0 ? (uint64_t)t : 0;
 }
 
 static void matched_pairs(struct cmp_ctx *c)
@@ -355,7 +361,7 @@ static void find_raw(struct cmp_ctx *c)
 {
 	size_t g;
 	c->raw.n = c->raw.dropped = 0;
-	align(c->ref, c->tgt);
+	align(c);
 	matched_pairs(c);
 	for (g = 0; g <= c->s->n_events; g++) {
 		slot_packets(c, g);

@@ -511,11 +511,15 @@ void ref__process_urg(struct ref_stack *st, struct ref_sock *s, struct ref_in *i
 
 /* ---- seventh: text ---------------------------------------------------------------------- */
 
-/* Start the delayed-ACK timer, unless it runs (SHLD-18, MUST-40). */
+/* Start the delayed-ACK timer, unless it runs (SHLD-18, MUST-40); before
+ * any text has arrived it runs delack_before_text. */
 static void ack_later(struct ref_stack *st, struct ref_sock *s, uint64_t now)
 {
+	const struct ref_profile *p = st->prof;
+	bool text = s->tcb.rcv_nxt != s->tcb.irs + 1;
+
 	if (s->tcb.t_delack == REF_NO_TIMER)
-		s->tcb.t_delack = ref__after(now, st->prof->delack_time);
+		s->tcb.t_delack = ref__after(now, text ? p->delack_time : p->delack_before_text);
 	ref__event(st, REF_EV_NOTE, REF_R_ACK_HOLD, s, 0);
 }
 
@@ -686,13 +690,13 @@ static void fin_reached(struct ref_stack *st, struct ref_sock *s, uint64_t now)
 		ref__ack_now(st, s, REF_R_FIN_REMAIN);
 		return;
 	}
-	t->rcv_nxt++; /* advance RCV.NXT over the FIN */
-	s->rcv_done = true;
-	ref__ooo_clear(&t->ooo);
-	if (ack_fin_at_once(st->prof, s->state))
+	if (ack_fin_at_once(st->prof, s->state)) /* before RCV.NXT passes the FIN */
 		ref__ack_now(st, s, REF_R_ACK_FIN);
 	else
 		ack_later(st, s, now);
+	t->rcv_nxt++; /* advance RCV.NXT over the FIN */
+	s->rcv_done = true;
+	ref__ooo_clear(&t->ooo);
 	switch (s->state) {
 	case REF_SYN_RECEIVED:
 	case REF_ESTABLISHED:

@@ -45,6 +45,7 @@ static const struct ref_profile profile_rfc = {
 	.ack_gap_fill_now = true,    /* RFC 5681 §4.2 SHOULD */
 	.ack_fin_now = REF_ACK_FIN_NOW, /* §3.10.7.4 eighth: "send an acknowledgment for the FIN" */
 	.quickack = 0,               /* SHLD-18: every ACK of text may wait */
+	.delack_before_text = 200 * MSEC, /* as delack_time */
 
 	.msl = 120 * SEC,            /* §3.4.2: MSL = 2 minutes */
 	.rst_on_close_unread = true, /* SHLD-3 */
@@ -144,6 +145,7 @@ static const struct ref_profile profile_linux = {
 	.ack_fin_now = REF_ACK_FIN_FIN_WAIT, /* tcp_fin: CLOSE-WAIT enters pingpong mode (delayed);
 	                             * FIN-WAIT-1/2 tcp_send_ack at once */
 	.quickack = 16,              /* tcp_incr_quickack: TCP_MAX_QUICKACKS */
+	.delack_before_text = 1 * MSEC, /* icsk_ack.ato = 0: the next jiffy (HZ 1000) */
 
 	.msl = 30 * SEC,             /* TIME-WAIT is TCP_TIMEWAIT_LEN = 60 s = 2*MSL */
 	.rst_on_close_unread = true, /* SHLD-3 */
@@ -242,6 +244,7 @@ static const struct ref_profile profile_lwip = {
 	.ack_gap_fill_now = true,
 	.ack_fin_now = REF_ACK_FIN_NOW, /* tcp_process: TF_GOT_FIN, tcp_ack_now */
 	.quickack = 0,
+	.delack_before_text = 250 * MSEC, /* as delack_time */
 
 	.msl = 60 * SEC,             /* TCP_MSL */
 	.rst_on_close_unread = true, /* tcp_close_shutdown: data not tcp_recved */
@@ -356,7 +359,7 @@ static const struct key keys[] = {
 	B(nagle), B(urgent_bypasses_nagle),
 	T(delack_time), N(delack_segments, K_U32, 1000), B(ack_out_of_order_now),
 	B(ack_gap_fill_now), { "ack_fin_now", K_ENUM, F(ack_fin_now), 0, ack_fin_names },
-	N(quickack, K_U32, 1000),
+	N(quickack, K_U32, 1000), T(delack_before_text),
 	T(msl), B(rst_on_close_unread), B(rst_on_data_after_close), T(fin_wait_2_timeout),
 	B(keepalive), T(keepalive_idle), T(keepalive_intvl), N(keepalive_count, K_U32, 1000000),
 	B(keepalive_garbage_octet),

@@ -138,13 +138,18 @@ struct ref_profile {
 	 *   every ACK is delayed from the first. Linux's quick-ACK mode
 	 *   (tcp_incr_quickack: at most TCP_MAX_QUICKACKS = 16, and at most
 	 *   RCV.WND / (2 * RMSS), at least 2) lets the peer's slow start open
-	 *   without waiting for the timer. */
+	 *   without waiting for the timer.
+	 * delack_before_text: the delayed-ACK time while no text has arrived
+	 *   yet (a FIN's ACK, when ack_fin_now delays it). Linux's delayed-ACK
+	 *   time (icsk_ack.ato) is 0 until the first text sets it to
+	 *   TCP_ATO_MIN, so its timer fires at the next jiffy. */
 	uint64_t delack_time;
 	uint32_t delack_segments;
 	bool ack_out_of_order_now;
 	bool ack_gap_fill_now;
 	enum ref_ack_fin ack_fin_now;
 	uint32_t quickack;
+	uint64_t delack_before_text;
 
 	/* ---- closing, §3.6 ----
 	 * msl: §3.4.2 "MSL ... is taken to be 2 minutes ... an engineering

@@ -149,7 +149,43 @@ static void test_gone_connection_listen_is_closed(void **state)
 	diff_result_free(&out);
 }
 
+/* The target's delayed ACK fires at the next jiffy, before the script's
+ * next event; the reference's, in virtual time, after it: the same ACK.
+ * An ACK by a timer 300 ms apart after another event is not. */
+static void timer_ack_before_next_event(uint64_t ref_delay, struct diff_result *out)
+{
+	struct rec r[] = { { 3, 0, SEG_SYN | SEG_ACK, 0, 1 }, { 5, 100000 + ref_delay, SEG_ACK, 1, 1 } };
+	static const struct rec t[] = { { 3, 0, SEG_SYN | SEG_ACK, 0, 1 },
+					{ 4, 100500, SEG_ACK, 1, 1 } };
+	struct diff_side ref, tgt;
+	side(&ref, ev_us, 0, r, 2, states_ref);
+	side(&tgt, ev_us, 0, t, 2, states_ref);
+	compare(&ref, &tgt, out);
+}
+
+static void test_timer_segment_before_next_event_aligns(void **state)
+{
+	struct diff_result out;
+	(void)state;
+	timer_ack_before_next_event(1000, &out);
+	assert_int_equal(out.n_findings, 0);
+	diff_result_free(&out);
+}
+
+static void test_timer_segments_far_apart_do_not_align(void **state)
+{
+	struct diff_result out;
+	(void)state;
+	timer_ack_before_next_event(300000, &out);
+	assert_int_equal(out.n_findings, 2);
+	assert_string_equal(out.findings[0].kind, "unexpected");
+	assert_string_equal(out.findings[1].kind, "missing");
+	diff_result_free(&out);
+}
+
 static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(test_timer_segment_before_next_event_aligns),
+	cmocka_unit_test(test_timer_segments_far_apart_do_not_align),
 	cmocka_unit_test(test_late_events_are_not_timing_findings),
 	cmocka_unit_test(test_late_reply_is_a_timing_finding),
 	cmocka_unit_test(test_gone_connection_listen_is_closed),

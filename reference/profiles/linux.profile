@@ -46,6 +46,7 @@ ack_out_of_order_now = on
 ack_gap_fill_now = on
 ack_fin_now = fin-wait  # tcp_fin: CLOSE-WAIT enters pingpong mode, the ACK waits; FIN-WAIT-1/2: tcp_send_ack at once
 quickack = 16  # tcp_incr_quickack: TCP_MAX_QUICKACKS, at most RCV.WND / (2 * RMSS)
+delack_before_text = 1ms  # icsk_ack.ato is 0 until the first text (tcp_event_data_recv): the timer fires at the next jiffy
 
 # ---- closing, §3.6 ----
 msl = 30s  # TIME-WAIT is TCP_TIMEWAIT_LEN = 60 s = 2*MSL

@@ -45,6 +45,7 @@ ack_out_of_order_now = on
 ack_gap_fill_now = on
 ack_fin_now = on  # tcp_process: TF_GOT_FIN, tcp_ack_now
 quickack = 0
+delack_before_text = 250ms  # as delack_time
 
 # ---- closing, §3.6 ----
 msl = 60s  # TCP_MSL

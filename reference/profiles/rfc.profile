@@ -48,6 +48,7 @@ ack_out_of_order_now = on
 ack_gap_fill_now = on
 ack_fin_now = on
 quickack = 0
+delack_before_text = 200ms
 
 # ---- closing, §3.6 ----
 msl = 120s  # §3.4.2: 2 minutes

@@ -25,6 +25,7 @@ static void quick_two(struct ref_stack_config *c)
 {
 	c->profile.quickack = 2;
 	c->profile.ack_fin_now = REF_ACK_FIN_FIN_WAIT;
+	c->profile.delack_before_text = 1 * FX_MS;
 }
 
 static void quick_small_window(struct ref_stack_config *c)
@@ -702,10 +703,25 @@ static void test_established_ack_fin_fin_wait_delays_close_wait_fin(void **state
 	struct fx *fx = *state;
 
 	fx_established(fx);
-	fx_in_data(fx, SEG_ACK | SEG_FIN, fx_p(fx, 1), fx_s(fx, 1), 0);
+	fx_in_data(fx, SEG_ACK | SEG_PSH, fx_p(fx, 1), fx_s(fx, 1), 10);
+	fx_expect(fx, SEG_ACK, fx_s(fx, 1), fx_p(fx, 11), 0); /* quick ACK */
+	fx_in_data(fx, SEG_ACK | SEG_FIN, fx_p(fx, 11), fx_s(fx, 1), 0);
 	fx_expect_none(fx); /* CLOSE-WAIT: the ACK waits for the application's FIN */
 	assert_int_equal(fx_state(fx), REF_CLOSE_WAIT);
 	fx_advance(fx, 200 * FX_MS);
+	assert_int_equal(fx_expect(fx, SEG_ACK, fx_s(fx, 1), fx_p(fx, 12), 0)->rule,
+			 REF_R_ACK_DELAYED);
+}
+
+static void test_established_delack_before_text_for_early_fin(void **state)
+{
+	struct fx *fx = *state;
+
+	/* no text before the FIN: Linux's ato is still 0, the next jiffy */
+	fx_established(fx);
+	fx_in_data(fx, SEG_ACK | SEG_FIN, fx_p(fx, 1), fx_s(fx, 1), 0);
+	fx_expect_none(fx);
+	fx_advance(fx, 1 * FX_MS);
 	assert_int_equal(fx_expect(fx, SEG_ACK, fx_s(fx, 1), fx_p(fx, 2), 0)->rule,
 			 REF_R_ACK_DELAYED);
 }
@@ -728,6 +744,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test_setup_teardown(test_established_quickack_bounded_by_window, setup_quick_small_window, fx_teardown),
 	cmocka_unit_test_setup_teardown(test_established_ack_fin_fin_wait_delays_close_wait_fin, setup_quick_two, fx_teardown),
 	cmocka_unit_test_setup_teardown(test_established_ack_fin_fin_wait_acks_fin_wait_fin_at_once, setup_quick_two, fx_teardown),
+	cmocka_unit_test_setup_teardown(test_established_delack_before_text_for_early_fin, setup_quick_two, fx_teardown),
 	cmocka_unit_test_setup_teardown(test_established_zero_length_in_window_accepted, fx_setup, fx_teardown),
 	cmocka_unit_test_setup_teardown(test_established_zero_length_outside_window_draws_ack, fx_setup, fx_teardown),
 	cmocka_unit_test_setup_teardown(test_established_zero_length_zero_window_only_rcv_nxt, setup_small_rcvbuf, fx_teardown),
