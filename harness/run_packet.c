@@ -431,6 +431,7 @@ static int combine(struct runner *rn, struct seg *s, uint32_t want_len)
 		    d.u.tcp.seq != s->seq + (uint32_t)s->len ||
 		    s->len + d.u.tcp.len > want_len)
 			break;
+		waited = !!(tgt_caps(rn->t) & TGT_CAP_VIRTUAL_TIME); /* the next may trail too */
 		s->len += d.u.tcp.len;
 		s->flags |= d.u.tcp.flags;
 		s->ack = d.u.tcp.ack;
