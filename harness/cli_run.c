@@ -1,4 +1,5 @@
 /* `tcpcheck run`: run scripts against a target and report (DESIGN.md §7). */
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
@@ -38,6 +39,10 @@ struct run_cfg {
 	uint64_t max_span_us;  /* real-time targets: longer scripts SKIP "slow"; 0: no limit */
 	struct tgt_setting config[RUN_MAX_CONFIG]; /* --config, after each script's @config */
 	size_t n_config;
+	const char *iface;     /* --iface: linux-raw on the user's interface */
+	int addr_family;       /* --local-ip / --remote-ip: their family, 0 if none */
+	uint8_t local_ip[16], remote_ip[16];
+	int addr_given;        /* bit 0: --local-ip, bit 1: --remote-ip */
 	bool spans;            /* --spans: print each script's span, run nothing */
 	uint64_t seed;
 	const char *agent_cmd;     /* --agent-cmd */
@@ -81,6 +86,12 @@ static void run_usage(FILE *f)
 		"      --max-span S          on real-time targets, report scripts whose\n"
 		"                            scripted span exceeds S seconds as SKIP \"slow\"\n"
 		"                            (default 10; 0: no limit)\n"
+		"      --local-ip A          the stack under test's address (default\n"
+		"                            192.0.2.1 / 2001:db8::1); the run is in A's family\n"
+		"      --remote-ip B         the script's address (default 192.0.2.2 / 2001:db8::2)\n"
+		"      --iface NAME          target linux-raw: the stack under test is the\n"
+		"                            device on interface NAME, reached at --local-ip;\n"
+		"                            packets leave this host (README: testing a device)\n"
 		"      --config KEY=VALUE    as if every script had `@config KEY=VALUE` after\n"
 		"                            its own (repeatable)\n"
 		"      --spans               print each script's span (s) and whether the\n"
@@ -132,6 +143,40 @@ static int add_define(struct run_cfg *c, char *arg)
 	return 0;
 }
 
+/* --iface is the one way packets leave the machine (DESIGN.md §3): only
+ * with linux-raw, and only with both addresses named by the user. Given
+ * addresses fix the run's family. */
+static int check_iface(struct run_cfg *c)
+{
+	if (c->iface && strcmp(c->target->name, "linux-raw") != 0) {
+		fprintf(stderr, "tcpcheck run: --iface is for --target linux-raw\n");
+		return -1;
+	}
+	if (c->iface && c->addr_given != 3) {
+		fprintf(stderr, "tcpcheck run: --iface needs --local-ip (the device's address) "
+				"and --remote-ip (this end's)\n");
+		return -1;
+	}
+	if (c->addr_family)
+		c->families = c->addr_family == 6 ? 2 : 1;
+	return 0;
+}
+
+/* --local-ip / --remote-ip: both in one family. */
+static int parse_ip(struct run_cfg *c, const char *v, uint8_t out[16], int bit)
+{
+	int fam = strchr(v, ':') ? 6 : 4;
+	if (inet_pton(fam == 6 ? AF_INET6 : AF_INET, v, out) != 1 ||
+	    (c->addr_family && c->addr_family != fam)) {
+		fprintf(stderr, "tcpcheck run: '%s' is not an IPv%d address%s\n", v, fam,
+			c->addr_family && c->addr_family != fam ? " like the other" : "");
+		return -EINVAL;
+	}
+	c->addr_family = fam;
+	c->addr_given |= bit;
+	return 0;
+}
+
 static int parse_family(struct run_cfg *c, const char *v)
 {
 	if (!strcmp(v, "4") || !strcmp(v, "ipv4"))
@@ -160,6 +205,9 @@ enum {
 	OPT_MAX_SPAN,
 	OPT_SPANS,
 	OPT_CONFIG,
+	OPT_LOCAL_IP,
+	OPT_REMOTE_IP,
+	OPT_IFACE,
 	OPT_AGENT_CMD,
 	OPT_AGENT_TIMEOUT,
 	OPT_AS_TARGET,
@@ -182,6 +230,9 @@ static const struct option run_long[] = {
 	{ "max-span", required_argument, NULL, OPT_MAX_SPAN },
 	{ "spans", no_argument, NULL, OPT_SPANS },
 	{ "config", required_argument, NULL, OPT_CONFIG },
+	{ "local-ip", required_argument, NULL, OPT_LOCAL_IP },
+	{ "remote-ip", required_argument, NULL, OPT_REMOTE_IP },
+	{ "iface", required_argument, NULL, OPT_IFACE },
 	{ "agent-cmd", required_argument, NULL, OPT_AGENT_CMD },
 	{ "agent-timeout", required_argument, NULL, OPT_AGENT_TIMEOUT },
 	{ "as-target", required_argument, NULL, OPT_AS_TARGET },
@@ -230,6 +281,13 @@ static int parse_one(struct run_cfg *c, int opt, char *arg)
 		return 0;
 	}
 	case OPT_SPANS: c->spans = true; return 0;
+	case OPT_LOCAL_IP:
+		return parse_ip(c, arg, c->local_ip, 1);
+	case OPT_REMOTE_IP:
+		return parse_ip(c, arg, c->remote_ip, 2);
+	case OPT_IFACE:
+		c->iface = arg;
+		return 0;
 	case OPT_CONFIG: {
 		char *eq = strchr(arg, '=');
 		if (!eq || eq == arg || c->n_config == RUN_MAX_CONFIG)
@@ -281,6 +339,8 @@ static int parse_args(int argc, char **argv, struct run_cfg *c)
 		fprintf(stderr, "tcpcheck run: no script given\n");
 		return -1;
 	}
+	if (check_iface(c) != 0)
+		return -1;
 	if (!c->agent_cmd && strcmp(c->target->name, "agent") == 0 && !c->spans) {
 		fprintf(stderr, "tcpcheck run: target agent needs --agent-cmd 'PROGRAM ... {dev}'\n");
 		return -1;
@@ -350,6 +410,10 @@ static void run_job(const struct run_cfg *c, struct job *j)
 	o.agent_timeout_ms = c->agent_timeout_ms;
 	o.extra_settings = c->config;
 	o.n_extra_settings = c->n_config;
+	o.addr_family = c->addr_family;
+	memcpy(o.local_ip, c->local_ip, 16);
+	memcpy(o.remote_ip, c->remote_ip, 16);
+	o.iface = c->iface;
 	o.as_target = c->as_target;
 	o.max_span_us = c->max_span_us;
 	if (c->pcap_dir) {

@@ -578,6 +578,10 @@ static void setup_conn(struct runner *rn, int family)
 	c->family = (uint8_t)family;
 	memcpy(c->local, family == 6 ? v6[0] : v4[0], family == 6 ? 16 : 4);
 	memcpy(c->remote, family == 6 ? v6[1] : v4[1], family == 6 ? 16 : 4);
+	if (rn->o->addr_family == family) { /* --local-ip, --remote-ip */
+		memcpy(c->local, rn->o->local_ip, family == 6 ? 16 : 4);
+		memcpy(c->remote, rn->o->remote_ip, family == 6 ? 16 : 4);
+	}
 	c->remote_port = (uint16_t)(40000 + h % 20000);
 	c->remote_isn = (uint32_t)(h >> 32);
 }
@@ -634,6 +638,7 @@ static int open_target(struct runner *rn, int family)
 	memcpy(cfg.remote_addr, rn->c.remote, 16);
 	cfg.profile = rn->o->profile ? rn->o->profile : rn->s->meta.profile;
 	cfg.seed = rn->o->seed;
+	cfg.iface = rn->o->iface;
 	cfg.agent_cmd = rn->o->agent_cmd;
 	cfg.agent_timeout_ms = rn->o->agent_timeout_ms;
 	set = calloc(rn->s->meta.n_config + rn->o->n_extra_settings + 1, sizeof *set);

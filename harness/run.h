@@ -143,6 +143,13 @@ struct run_opts {
 	 * (`tcpcheck run --max-span`; 0: no limit). Other targets are sorted
 	 * before they open, by the CLI. */
 	uint64_t max_span_us;
+	/* The stack's and the script's addresses instead of the documentation
+	 * ones (`--local-ip`, `--remote-ip`), for runs in family `addr_family`
+	 * (4 or 6; 0: none given). */
+	int addr_family;
+	uint8_t local_ip[16], remote_ip[16];
+	/* linux-raw: inject and capture on this interface (`--iface`). */
+	const char *iface;
 };
 
 /* Run `s` with `o`; `*out` is filled (free its contents with

@@ -132,6 +132,30 @@ uint64_t lx_clock_us(int id);
  * no packet-information header, no offloads, non-blocking. */
 int lx_tap_open(const char *name, int *fd, char *why, size_t cap);
 
+/* ---- lx_neigh.c: neighbours on a packet socket (linux-raw --iface) ------------ */
+
+/* The script's end of the user's interface. */
+struct lx_neigh {
+	int fd;		   /* the packet socket (lx_cap_open) */
+	int ifindex;
+	int family;	   /* 4 or 6 */
+	uint8_t my_mac[6]; /* the interface's address */
+	uint8_t my_ip[16]; /* the script's address, which the device asks for */
+};
+
+/* If the frame payload `p` (EtherType `proto`) is ARP or neighbour
+ * discovery: answer a request for `n->my_ip`, copy the sender's Ethernet
+ * address to `mac_of` when it speaks for `want` (may be NULL), and return
+ * true (the frame is taken); false for anything else. */
+bool lx_neigh_answer(const struct lx_neigh *n, const uint8_t *p, size_t len, uint16_t proto,
+		     uint8_t mac_of[6], const uint8_t *want);
+
+/* The Ethernet address of `ip` on the interface: ARP requests or
+ * neighbour solicitations every 200 ms until one is answered (requests
+ * for `n->my_ip` answered meanwhile), or -ETIMEDOUT. `buf` holds frames. */
+int lx_neigh_resolve(const struct lx_neigh *n, const uint8_t *ip, uint8_t mac[6],
+		     uint64_t timeout_us, uint8_t *buf, size_t cap);
+
 /* ---- lx_sys.c: socket verbs on their own thread -------------------------------- */
 
 /* One thread runs every socket verb, for real, in the namespace it was

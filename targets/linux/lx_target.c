@@ -9,6 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/if_ether.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -21,6 +25,8 @@
 struct lx_tgt {
 	struct tgt base;
 	bool raw;
+	bool device; /* linux-raw --iface: the stack is a device on the wire */
+	struct lx_neigh neigh; /* device: ARP / ND on the user's interface */
 	int family; /* 4 or 6 */
 	bool v4_mapped;
 	uint8_t local[16], remote[16];
@@ -155,6 +161,24 @@ static void wait_until(struct lx_tgt *x, uint64_t to_us)
 	}
 }
 
+/* --iface: a frame from the wire; the device's neighbour requests for
+ * the script's address are answered here (and come back as n = 0). */
+static int device_recv(struct lx_tgt *x, size_t *n, uint64_t *real)
+{
+	struct lx_frame f;
+	int rc = lx_cap_recv_ll(x->cap, false, x->pkt, sizeof x->pkt, &f);
+	*n = 0;
+	if (rc != 0 || f.len == 0)
+		return rc;
+	if (lx_neigh_answer(&x->neigh, x->pkt, f.len, f.proto, NULL, NULL))
+		return 0;
+	if (f.proto == ETH_P_IP || f.proto == ETH_P_IPV6) {
+		*n = f.len;
+		*real = f.real_us;
+	}
+	return 0;
+}
+
 static int lx_collect(struct tgt *t, uint64_t deadline_us, struct tgt_packet *out)
 {
 	struct lx_tgt *x = lx_of(t);
@@ -162,7 +186,8 @@ static int lx_collect(struct tgt *t, uint64_t deadline_us, struct tgt_packet *ou
 	for (;;) {
 		size_t n = 0;
 		uint64_t real = 0;
-		int rc = lx_cap_recv(x->cap, !x->raw, x->pkt, sizeof x->pkt, &n, &real);
+		int rc = x->device ? device_recv(x, &n, &real)
+				   : lx_cap_recv(x->cap, !x->raw, x->pkt, sizeof x->pkt, &n, &real);
 		if (rc == 0 && n > 0 && for_peer(x, x->pkt, n)) {
 			int64_t at = (int64_t)real - x->real_off - (int64_t)x->t0;
 			out->time_us = at > 0 ? (uint64_t)at : 0;
@@ -200,6 +225,8 @@ static uint64_t lx_next_deadline(struct tgt *t)
 static int lx_call(struct tgt *t, const struct tgt_call *c, struct tgt_result *res)
 {
 	memset(res, 0, sizeof *res);
+	if (lx_of(t)->device)
+		return TGT_NOT_MODELLED; /* the device's sockets are out of reach */
 	return lx_sys_call(lx_of(t)->sys, c, res);
 }
 
@@ -220,6 +247,8 @@ static int lx_state(struct tgt *t, uint16_t local_port, uint16_t remote_port, ch
 {
 	struct lx_tgt *x = lx_of(t);
 	uint8_t l[16], r[16];
+	if (x->device)
+		return TGT_NOT_MODELLED;
 	if (x->v4_mapped) {
 		mapped(x->local, l);
 		mapped(x->remote, r);
@@ -459,15 +488,75 @@ static int setup_in_ns(struct lx_tgt *x, const struct tgt_config *cfg, char *why
 	return rc;
 }
 
+/* The interface's Ethernet address. */
+static int iface_mac(const char *name, uint8_t mac[6])
+{
+	struct ifreq ifr;
+	int rc = 0, fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	memset(&ifr, 0, sizeof ifr);
+	snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", name);
+	if (ioctl(fd, SIOCGIFHWADDR, &ifr) != 0)
+		rc = -errno;
+	else
+		memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
+	close(fd);
+	return rc;
+}
+
+/* linux-raw --iface NAME: the one path by which packets leave the
+ * machine, taken only when the user names the interface (DESIGN.md §3).
+ * The stack under test is the device at the config's local address on
+ * NAME, whatever it runs: no namespace, no sysctls, no socket verbs (the
+ * device's sockets are out of reach: scripts that call them are SKIP).
+ * The injector speaks from the interface's own Ethernet address for the
+ * config's remote address, answering the device's ARP / neighbour
+ * solicitations for it; the device's address is resolved the same way. */
+static int open_device(const struct tgt_config *cfg, struct tgt **out, char *why, size_t cap)
+{
+	struct lx_tgt *x = lx_new(cfg, true);
+	int rc;
+	if (!x)
+		return -ENOMEM;
+	x->device = true;
+	x->ifindex = (int)if_nametoindex(cfg->iface);
+	rc = x->ifindex > 0 ? iface_mac(cfg->iface, x->peer_mac) : -ENODEV;
+	if (rc == 0)
+		rc = lx_cap_open(x->ifindex, false, &x->cap);
+	if (rc != 0) {
+		snprintf(why, cap, "--iface %s: %s", cfg->iface, strerror(-rc));
+		lx_close(&x->base);
+		return rc;
+	}
+	x->neigh.fd = x->cap;
+	x->neigh.ifindex = x->ifindex;
+	x->neigh.family = x->family;
+	memcpy(x->neigh.my_mac, x->peer_mac, 6);
+	memcpy(x->neigh.my_ip, x->remote, 16);
+	rc = lx_neigh_resolve(&x->neigh, x->local, x->stack_mac, 1000000, x->frame,
+			      sizeof x->frame);
+	if (rc != 0) {
+		snprintf(why, cap, "--iface %s: no answer from the device's address to %s: %s",
+			 cfg->iface, x->family == 6 ? "neighbour solicitations" : "ARP requests",
+			 strerror(-rc));
+		lx_close(&x->base);
+		return rc;
+	}
+	snprintf(x->version, sizeof x->version, "device on %s", cfg->iface);
+	x->real_off = (int64_t)clock_us(CLOCK_REALTIME) - (int64_t)clock_us(CLOCK_MONOTONIC);
+	x->t0 = clock_us(CLOCK_MONOTONIC);
+	*out = &x->base;
+	return 0;
+}
+
 static int open_common(const struct tgt_config *cfg, bool raw, struct tgt **out, char *why,
 		       size_t cap)
 {
 	struct lx_tgt *x;
 	int orig = -1, rc;
-	if (raw && cfg->iface) {
-		snprintf(why, cap, "--iface is not supported yet");
-		return -ENOTSUP;
-	}
+	if (raw && cfg->iface)
+		return open_device(cfg, out, why, cap);
 	x = lx_new(cfg, raw);
 	if (!x)
 		return -ENOMEM;

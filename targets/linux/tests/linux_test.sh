@@ -36,6 +36,59 @@ unpriv)
   [ $rc -eq 3 ] || fail "expected exit code 3 without privilege, got $rc"
   [ "$(wc -l <out.txt)" -eq 1 ] || fail "expected one line"
   grep -q 'SKIP.*linux.*CAP_' out.txt || fail "the line should say SKIP and the capability" ;;
+iface)
+  # linux-raw --iface: the stack under test is a "device" on the wire. Here
+  # the device is the kernel in a namespace of the test's own (listening on
+  # 8080), at the far end of a veth pair whose near end is in a second
+  # test namespace, where tcpcheck runs. Nothing touches the host's
+  # namespace. Packets only: a script with socket calls is SKIP.
+  dev=tcdev$$ inj=tcinj$$
+  cleanup_iface() {
+    [ -n "${lpid:-}" ] && kill "$lpid" 2>/dev/null
+    ip netns del "$dev" 2>/dev/null
+    ip netns del "$inj" 2>/dev/null
+  }
+  trap cleanup_iface EXIT
+  ip netns add "$dev" && ip netns add "$inj" || fail "cannot create test namespaces"
+  ip -n "$inj" link add wire0 type veth peer name wire1 netns "$dev" || fail "veth"
+  ip -n "$inj" link set wire0 up && ip -n "$dev" link set lo up &&
+    ip -n "$dev" link set wire1 up && ip -n "$dev" addr add 192.0.2.1/24 dev wire1 &&
+    ip -n "$dev" addr add 2001:db8::1/64 dev wire1 nodad ||
+    fail "cannot configure the veth"
+  # A real device computes its checksums; a veth leaves them to offload.
+  ip netns exec "$dev" ethtool -K wire1 tx off >/dev/null || fail "ethtool (ci/install-deps.sh)"
+  ip netns exec "$dev" python3 -c '
+import socket, time
+s = socket.socket(socket.AF_INET6); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("::", 8080)); s.listen(4); time.sleep(60)' &
+  lpid=$!
+  sleep 0.5
+  cat >dev.pkt <<'PKT'
+// @targets linux-raw
+--tolerance_usecs=200000
+  0 < S 0:0(0) win 8192 <mss 1460>
+ +0 > S. 0:0(0) ack 1 <...>
++.05 < . 1:1(0) ack 1 win 8192
++.05 < R. 1:1(0) ack 1 win 0
+PKT
+  cat >verbs.pkt <<'PKT'
+// @targets linux-raw
+  0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
+PKT
+  ip netns exec "$inj" "$tcpcheck" run --target linux-raw --iface wire0 \
+    --local-ip 192.0.2.1 --remote-ip 192.0.2.2 dev.pkt verbs.pkt >out.txt 2>&1
+  cat out.txt
+  grep -q '^PASS  dev.pkt' out.txt || fail "the handshake with the device"
+  grep -q '^SKIP  verbs.pkt.*does not model socket' out.txt || fail "verbs should be SKIP"
+  grep -q 'device on wire0' out.txt || fail "the report should name the device"
+  ip netns exec "$inj" "$tcpcheck" run --target linux-raw --iface wire0 \
+    --local-ip 2001:db8::1 --remote-ip 2001:db8::2 dev.pkt >out.txt 2>&1
+  grep -q '^PASS  dev.pkt (IPv6)' out.txt || { cat out.txt; fail "IPv6: the handshake"; }
+  ip netns exec "$inj" "$tcpcheck" run --target linux-raw --iface wire0 \
+    --local-ip 192.0.2.9 --remote-ip 192.0.2.2 dev.pkt >out.txt 2>&1
+  grep -q 'no answer from the device' out.txt || { cat out.txt; fail "no device: a clear error"; }
+  "$tcpcheck" run --target linux --iface wire0 dev.pkt >out.txt 2>&1
+  grep -q 'iface is for --target linux-raw' out.txt || { cat out.txt; fail "--iface on linux"; } ;;
 sysctl)
   # @config sysctl.NAME=VALUE reaches the namespace: with tcp_sack=0 the
   # SYN-ACK carries no sackOK. A name outside net.* is SKIP, and the host's
