@@ -11,14 +11,21 @@
 #   SIGNATURE<TAB>ID-IN-docs/findings/<stack>.md
 # where SIGNATURE is the assertion / invariant text or the sanitizer report
 # kind followed by the top frames, as this script prints it ("signature:"
-# line). The reference and tcpcheck's own code have no known findings.
-# For fuzz_ref, the reproducer script (tcpcheck fuzz-to-script) is printed.
+# line), or its kind alone for the lwIP assertions and differ violations
+# that fuzz_lwip / fuzz_diff_lwip recognise in-process (those report a known
+# one once and go on: lwip_common.h). The reference and tcpcheck's own code
+# have no known findings. The reproducer is printed: for fuzz_ref the script
+# of tcpcheck fuzz-to-script, for fuzz_lwip lwIP's transcript of the input,
+# for fuzz_diff_lwip the input's script and its `tcpcheck diff --target lwip`.
+# The lwIP targets fuzz for FUZZ_SECONDS_LWIP (default 45) each.
 #   FUZZ_SECONDS=600 ci/fuzz.sh ref   # one target, 10 minutes
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 . ci/fuzz-flags.sh
 seconds=${FUZZ_SECONDS:-60}
+# lwIP's two fuzzers are slower per input and share the stage's budget.
+seconds_lwip=${FUZZ_SECONDS_LWIP:-45}
 preset=${FUZZ_PRESET:-fuzz}
 
 werror=${TCPCHECK_WERROR:-$([ -n "${CI:-}" ] && echo ON || echo OFF)}
@@ -37,33 +44,8 @@ if [ ${#targets[@]} -eq 0 ]; then
   done
 fi
 
-# The signature of a finding from its log: our invariant text, an abort
-# message, or the sanitizer report kind, plus the top three frames of ours.
-signature() {
-  local logf=$1 kind frames
-  kind=$(grep -m1 -oE 'invariant violated: [a-z0-9-]+|ERROR: AddressSanitizer: [a-zA-Z-]+|runtime error: [^:]*|Assertion `[^'"'"']*'"'"' failed|ERROR: libFuzzer: [a-z-]+' "$logf" || true)
-  frames=$(grep -E '^ +#[0-9]+ 0x[0-9a-f]+ in ' "$logf" |
-           grep -vE ' in (__|abort|raise|fuzzer::|LLVMFuzzerTestOneInput|main|_start|gsignal)' |
-           head -3 | sed -E 's/.* in ([^ ]+).*/\1/' | paste -sd' ' || true)
-  printf '%s | %s' "${kind:-unknown}" "$frames"
-}
-
-# The stack a finding belongs to: the first frame's source folder.
-stack_of() {
-  local logf=$1 path
-  path=$(grep -m1 -oE '/(targets|third_party)/[a-z0-9_]+' "$logf" || true)
-  case "$path" in
-    /targets/ref|'') echo ref ;;
-    */lwip) echo lwip ;;
-    *) basename "$path" ;;
-  esac
-}
-
-known() {
-  local stack=$1 sig=$2 file=fuzz/known/$stack.tsv
-  [ "$stack" != ref ] && [ -f "$file" ] || return 1
-  grep -v '^#' "$file" | cut -f1 | grep -qxF -- "$sig"
-}
+# signature, stack_of, known, known_id
+. ci/fuzz-signature.sh
 
 findings=build/$preset/findings
 mkdir -p "$findings"
@@ -79,9 +61,11 @@ for t in "${targets[@]}"; do
   if ! "$exe" -runs=0 "$corpus" >"$scratch/replay.log" 2>&1; then
     tail -30 "$scratch/replay.log"; status=1
   fi
-  echo "== fuzz $t: ${seconds}s"
+  secs=$seconds
+  case $t in lwip|diff_lwip) secs=$seconds_lwip ;; esac
+  echo "== fuzz $t: ${secs}s"
   before=$(ls "$findings" | grep -c "^$t-" || true)
-  if ! "$exe" -max_total_time="$seconds" -print_final_stats=1 -artifact_prefix="$findings/$t-" \
+  if ! "$exe" -max_total_time="$secs" -print_final_stats=1 -artifact_prefix="$findings/$t-" \
        -rss_limit_mb=2048 -timeout=10 "${flags[@]}" "$scratch" "$corpus" >"$scratch/fuzz.log" 2>&1; then
     sig=$(signature "$scratch/fuzz.log")
     stack=$(stack_of "$scratch/fuzz.log")
@@ -89,12 +73,20 @@ for t in "${targets[@]}"; do
     echo "signature: $sig"
     echo "stack: $stack   input: ${artifact:-none}"
     if known "$stack" "$sig"; then
-      echo "known finding of $stack (fuzz/known/$stack.tsv): not a failure"
+      echo "known finding $(known_id "$stack" "$sig") of $stack (fuzz/known/$stack.tsv): not a failure"
     else
       tail -40 "$scratch/fuzz.log"
       if [ "$t" = ref ] && [ -n "$artifact" ] && [ -x "$tcpcheck" ]; then
         echo "== reproducer (tcpcheck fuzz-to-script $artifact):"
         "$tcpcheck" fuzz-to-script "$artifact" -o "$artifact.pkt" && cat "$artifact.pkt"
+      elif [ "$t" = lwip ] && [ -n "$artifact" ]; then
+        echo "== what lwIP did (FZ_SCRIPT transcript of $artifact):"
+        FZ_SCRIPT="$artifact.pkt" "$exe" "$artifact" >/dev/null 2>&1 || true
+        cat "$artifact.pkt" 2>/dev/null || true
+      elif [ "$t" = diff_lwip ] && [ -n "$artifact" ] && [ -x "$tcpcheck" ]; then
+        echo "== reproducer (tcpcheck diff --target lwip on the script of $artifact):"
+        FZ_SCRIPT="$artifact.pkt" "$exe" "$artifact" >/dev/null 2>&1 || true
+        cat "$artifact.pkt" 2>/dev/null && "$tcpcheck" diff --target lwip "$artifact.pkt" || true
       fi
       status=1
     fi

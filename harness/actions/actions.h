@@ -240,6 +240,46 @@ int fz_exec_run(struct fz_exec *ex, const struct fz_action *a, size_t n, struct 
 int fz_run(const struct fz_action *a, size_t n, const struct fz_exec_config *cfg,
 	   struct fz_violation *v);
 
+/* ---- executor over a target ------------------------------------------------ */
+
+/* The same actions against any stack behind the target interface
+ * (targets/target.h): lwIP in-process for fuzz_lwip, the kernel for
+ * `tcpcheck fuzz --target linux`. The target must be open with the
+ * executor's addresses (IPv4, stack 192.0.2.1, peer 192.0.2.2, no
+ * @config). The peer describes segments against what it saw on the wire
+ * (RCV.NXT is the last ACK the stack sent, ...) unless `tcb` reads the
+ * stack's own variables. Socket verbs use non-blocking sockets; a verb or
+ * option the target does not model is skipped (and not recorded).
+ *
+ * Findings (the run stops at the first): "target-error" (a target op
+ * failed, e.g. -ENOTRECOVERABLE after an lwIP assertion: `what` names the
+ * op and error), "out-malformed" (a packet the stack sent does not
+ * decode), "out-bad-checksum". Sanitizer reports and crashes are the
+ * process's. Records (on_record) carry times relative to the first action
+ * and, for sent segments, a1 = -1 (no rule id). */
+struct fz_tcb {
+	uint32_t rcv_nxt, rcv_wnd, snd_una, snd_nxt, snd_wnd;
+};
+
+struct fz_texec_config {
+	void (*on_record)(void *ctx, const struct fz_rec *r); /* may be NULL */
+	void *ctx;
+	/* The stack's variables of the connection with these ports: true
+	 * and `*out`, or false (none, or not synchronized). May be NULL. */
+	bool (*tcb)(void *ctx, uint16_t local_port, uint16_t peer_port, struct fz_tcb *out);
+	void *tcb_ctx;
+	/* The most virtual time one run spans (0: FZ_TIME_CAP_US). A stack
+	 * with periodic timers (lwIP: every 250 ms) pays for every tick. */
+	uint64_t time_cap_us;
+};
+
+struct tgt;
+
+/* Run `n` actions against the open target `t`. Returns 0 (no finding),
+ * 1 with `*v` filled, or -ENOMEM. `cfg` may be NULL. */
+int fz_texec_run(struct tgt *t, const struct fz_action *a, size_t n,
+		 const struct fz_texec_config *cfg, struct fz_violation *v);
+
 /* ---- scripts ---------------------------------------------------------------- */
 
 /* Run the actions and build a readable script of what happened: inbound
@@ -250,6 +290,17 @@ int fz_run(const struct fz_action *a, size_t n, const struct fz_exec_config *cfg
  * Returns 0, -ENOMEM. */
 int fz_script_build(const struct fz_action *a, size_t n, bool planted, const char *comment,
 		    struct scr_script **out);
+
+/* The same script writer, fed with the records of either executor (for
+ * fz_texec_run: its on_record = fz_writer_record, ctx = the writer).
+ * `comment` as above; `header` (may be NULL) follows it verbatim (e.g.
+ * "// @targets lwip\n\n"). fz_writer_text: the text so far (owned by the
+ * writer), or NULL if out of memory. Free with fz_writer_free (NULL: no-op). */
+struct fz_writer;
+struct fz_writer *fz_writer_new(const char *comment, const char *header);
+void fz_writer_record(void *w, const struct fz_rec *r);
+const char *fz_writer_text(const struct fz_writer *w, size_t *len);
+void fz_writer_free(struct fz_writer *w);
 
 /* The reverse: the inbound lines, socket calls and times of script `s` as
  * actions (outbound lines are the reference's to produce, so they are

@@ -35,6 +35,10 @@ int fz__icmp_packet(const struct fz_action *a, const struct fz_view *v, const st
 /* The TIME table of the format (codes 3..30), microseconds. */
 uint64_t fz__time_table(unsigned code);
 
+/* The script name of a REF_* socket option and its level ("SOL_SOCKET",
+ * "IPPROTO_TCP", "IPPROTO_IP"), or NULL when no script can say it. */
+const char *fz__opt_name(int opt, const char **level);
+
 /* A zero payload of FZ_MAX_PAYLOAD bytes. */
 extern const uint8_t fz__zeros[FZ_MAX_PAYLOAD];
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "harness/actions/actions.h"
+#include "harness/actions/actions_int.h"
 #include "harness/consts.h"
 #include "reference/ref_sock.h"
 
@@ -182,8 +183,11 @@ static void b_out(struct builder *b, const struct fz_rec *r)
 		put(&b->t, " ack %u", s->ack - FZ_PEER_ISS);
 	if (s->flags & SEG_URG)
 		put(&b->t, " urg %u", s->urp);
-	put(&b->t, "%s  // %s\n", s->opts.len ? " <...>" : "",
-	    ref_rule_id((enum ref_rule)r->a1));
+	if (r->a1 >= 0)
+		put(&b->t, "%s  // %s\n", s->opts.len ? " <...>" : "",
+		    ref_rule_id((enum ref_rule)r->a1));
+	else
+		put(&b->t, "%s\n", s->opts.len ? " <...>" : "");
 }
 
 static void b_icmp(struct builder *b, const struct fz_rec *r)
@@ -203,7 +207,7 @@ static void b_icmp(struct builder *b, const struct fz_rec *r)
 	put(&b->t, " [%u:%u(0)]\n", q, q);
 }
 
-static const char *opt_name(int opt, const char **level)
+const char *fz__opt_name(int opt, const char **level)
 {
 	*level = "SOL_SOCKET";
 	switch (opt) {
@@ -239,7 +243,7 @@ static void b_call(struct builder *b, const struct fz_rec *r)
 {
 	const char *level, *name;
 	long ret = r->ret;
-	if (r->sys == SCR_SYS_GETSOCKOPT && !opt_name((int)r->a1, &level))
+	if (r->sys == SCR_SYS_GETSOCKOPT && !fz__opt_name((int)r->a1, &level))
 		return; /* TCP_SOFT_ERROR: no script can say it; harmless to leave out */
 	put_time(b, r->time);
 	switch (r->sys) {
@@ -264,7 +268,7 @@ static void b_call(struct builder *b, const struct fz_rec *r)
 		break;
 	case SCR_SYS_CLOSE: put(&b->t, "close(%d)", r->fd); break;
 	case SCR_SYS_SETSOCKOPT:
-		name = opt_name((int)r->a1, &level);
+		name = fz__opt_name((int)r->a1, &level);
 		if (r->a1 == REF_SO_LINGER)
 			put(&b->t, "setsockopt(%d, SOL_SOCKET, SO_LINGER, {l_onoff=%lld, l_linger=0}, 8)",
 			    r->fd, (long long)r->a2);
@@ -273,7 +277,7 @@ static void b_call(struct builder *b, const struct fz_rec *r)
 			    name ? name : "?", (long long)r->a2);
 		break;
 	case SCR_SYS_GETSOCKOPT:
-		name = opt_name((int)r->a1, &level);
+		name = fz__opt_name((int)r->a1, &level);
 		put(&b->t, "getsockopt(%d, %s, %s, [%lld], [4])", r->fd, level, name,
 		    (long long)r->a2);
 		break;
@@ -296,6 +300,19 @@ static void on_record(void *ctx, const struct fz_rec *r)
 	}
 }
 
+static void start(struct builder *b, const char *comment, const char *header)
+{
+	const char *c = comment;
+	memset(b, 0, sizeof *b);
+	while (c && *c) {
+		const char *nl = strchr(c, '\n');
+		size_t len = nl ? (size_t)(nl - c) : strlen(c);
+		put(&b->t, "// %.*s\n", (int)len, c);
+		c += len + (nl != NULL);
+	}
+	put(&b->t, "%s", header);
+}
+
 int fz_script_build(const struct fz_action *a, size_t n, bool planted, const char *comment,
 		    struct scr_script **out)
 {
@@ -303,16 +320,8 @@ int fz_script_build(const struct fz_action *a, size_t n, bool planted, const cha
 	struct fz_exec_config cfg = { .on_record = on_record, .ctx = &b, .planted = planted };
 	struct fz_violation v;
 	struct scr_diag diag;
-	const char *c = comment;
 	int rc;
-	memset(&b, 0, sizeof b);
-	while (c && *c) {
-		const char *nl = strchr(c, '\n');
-		size_t len = nl ? (size_t)(nl - c) : strlen(c);
-		put(&b.t, "// %.*s\n", (int)len, c);
-		c += len + (nl != NULL);
-	}
-	put(&b.t, "// @targets ref\n--tolerance_usecs=1000\n\n");
+	start(&b, comment, "// @targets ref\n--tolerance_usecs=1000\n\n");
 	rc = fz_run(a, n, &cfg, &v);
 	if (rc < 0 || b.t.oom) {
 		free(b.t.p);
@@ -321,6 +330,39 @@ int fz_script_build(const struct fz_action *a, size_t n, bool planted, const cha
 	rc = scr_parse("<fuzz>", b.t.p, b.t.len, NULL, out, &diag);
 	free(b.t.p);
 	return rc == 0 ? 0 : rc == SCR_ENOMEM ? -ENOMEM : -EINVAL;
+}
+
+struct fz_writer {
+	struct builder b;
+};
+
+struct fz_writer *fz_writer_new(const char *comment, const char *header)
+{
+	struct fz_writer *w = malloc(sizeof *w);
+	if (w)
+		start(&w->b, comment, header ? header : "");
+	return w;
+}
+
+void fz_writer_record(void *w, const struct fz_rec *r)
+{
+	on_record(&((struct fz_writer *)w)->b, r);
+}
+
+const char *fz_writer_text(const struct fz_writer *w, size_t *len)
+{
+	if (w->b.t.oom || !w->b.t.p)
+		return NULL;
+	*len = w->b.t.len;
+	return w->b.t.p;
+}
+
+void fz_writer_free(struct fz_writer *w)
+{
+	if (!w)
+		return;
+	free(w->b.t.p);
+	free(w);
 }
 
 /* ---- script -> actions ------------------------------------------------------------- */

@@ -45,5 +45,15 @@ extern struct lws lws_g;
 /* lwip_sock.c: the verbs, unguarded (lwip_stack.c guards them). */
 int lws_sock_call(const struct tgt_call *c, struct tgt_result *res);
 int lws_sock_finish(struct tgt_result *res);
+/* lwip_sock.c: forget every descriptor (their pbufs are freed with lwIP's
+ * blocks) and the pending verb. */
+void lws_sock_reset(void);
+
+/* lwip_mem.c: free every block lwIP holds; copy lwIP's pristine globals
+ * (once, before lwIP first runs) and put them back. 0, -ENOTSUP (the
+ * build lacks port/lwip_state.ld), -ENOMEM. */
+void lws_mem_free_all(void);
+int lws_mem_snapshot(void);
+int lws_mem_restore(void);
 
 #endif

@@ -750,6 +750,13 @@ int lws_sock_call(const struct tgt_call *c, struct tgt_result *res)
 	return rc;
 }
 
+void lws_sock_reset(void)
+{
+	memset(socks, 0, sizeof socks); /* their pbufs: lwIP's blocks, freed with them */
+	free(pend.data);
+	memset(&pend, 0, sizeof pend);
+}
+
 int lws_sock_finish(struct tgt_result *res)
 {
 	int rc;

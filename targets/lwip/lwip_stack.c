@@ -23,14 +23,19 @@ struct lws lws_g;
 
 void tc_lwip_assert(const char *msg, const char *file, int line)
 {
-	const char *base = strstr(file, "/src/");
+	/* From lwIP's own src/ (the last one in the path): a stable text. */
+	const char *base = NULL, *p;
+	for (p = strstr(file, "/src/"); p; p = strstr(p + 1, "/src/"))
+		base = p;
 	char text[512];
 	int n;
 	if (!lws_g.failed) {
 		lws_g.failed = true;
+		/* Some of lwIP's messages end in "\n": one line, for signatures. */
+		int len = (int)strcspn(msg, "\n");
 		snprintf(lws_g.failure, sizeof lws_g.failure,
-			 "lwIP assertion \"%s\" failed at %s:%d", msg, base ? base + 1 : file,
-			 line);
+			 "lwIP assertion \"%.*s\" failed at %s:%d", len, msg,
+			 base ? base + 1 : file, line);
 		n = snprintf(text, sizeof text, "tcpcheck: lwip: %s\n", lws_g.failure);
 		if (n > 0 && write(STDERR_FILENO, text, (size_t)n) < 0)
 			lws_g.failed = true; /* nothing more to do */
@@ -101,6 +106,7 @@ static struct netif nif;
 static struct out_pkt outq[LWS_MAX_OUT];
 static size_t out_head, out_len;
 static uint8_t *popped; /* the last packet handed out */
+static bool pristine;	/* lws_reset() done, and lwIP has not run since */
 
 static err_t nif_output_pbuf(struct pbuf *p)
 {
@@ -181,6 +187,8 @@ static int open_unguarded(void)
 int lws_open(const struct lws_config *cfg)
 {
 	int rc;
+	(void)lws_mem_snapshot(); /* the first time: lwIP has not run yet */
+	pristine = false;
 	memset(&lws_g, 0, sizeof lws_g);
 	lws_g.cfg = *cfg;
 	lws_g.rand_state = cfg->seed ^ 0x72616e64ull; /* "rand" */
@@ -188,6 +196,29 @@ int lws_open(const struct lws_config *cfg)
 	set_ip(&lws_g.remote_ip, cfg->family, cfg->remote);
 	LWS_GUARDED(rc, open_unguarded());
 	return rc;
+}
+
+int lws_reset(void)
+{
+	struct lws_packet p;
+	/* No copy yet: lwIP has not run in this process, take it now. */
+	int rc;
+	if (pristine)
+		return 0;
+	rc = lws_mem_snapshot();
+	if (rc == 0)
+		rc = lws_mem_restore(); /* no lwIP code runs below: order is free */
+	if (rc != 0)
+		return rc;
+	lws_sock_reset();
+	while (lws_pop(&p) == 1)
+		;
+	lws_pop(&p); /* frees the last one handed out */
+	lws_mem_free_all();
+	memset(&nif, 0, sizeof nif);
+	memset(&lws_g, 0, sizeof lws_g);
+	pristine = true;
+	return 0;
 }
 
 const char *lws_failure(void)

@@ -64,6 +64,15 @@ struct lws_packet {
 /* Start lwIP (lwip_init, the netif). 0 or a negative errno. */
 int lws_open(const struct lws_config *cfg);
 
+/* End the instance in place, without a process: free every block lwIP
+ * and the adapter hold and put lwIP's globals back as they were before
+ * the process's first lws_open(), so that the next lws_open() starts from
+ * a pristine lwIP — the same as a fresh process, whatever the last one did
+ * (an assertion halfway through lwIP included). For in-process fuzzing.
+ * 0, or -ENOTSUP when the binary was linked without port/lwip_state.ld
+ * (tc_lwip's link option; see lwip_mem.c). */
+int lws_reset(void);
+
 /* Feed one IP packet to lwIP. 0, or -ENOTRECOVERABLE after an assertion. */
 int lws_inject(const uint8_t *pkt, size_t len);
 

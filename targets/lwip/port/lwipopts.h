@@ -32,6 +32,11 @@
 #define MEM_LIBC_MALLOC 1
 #define MEMP_MEM_MALLOC 1
 #define MEM_ALIGNMENT 1
+/* ... through the adapter, which records every live block so that
+ * lws_reset() can free what lwIP held (targets/lwip/lwip_mem.c). */
+#define mem_clib_malloc tc_lwip_malloc
+#define mem_clib_calloc tc_lwip_calloc
+#define mem_clib_free tc_lwip_free
 #define MEMP_OVERFLOW_CHECK 0
 #define MEMP_SANITY_CHECK 0
 

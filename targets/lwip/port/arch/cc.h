@@ -42,6 +42,11 @@
  * target error (a finding) while the run goes on. */
 void tc_lwip_assert(const char *msg, const char *file, int line) __attribute__((noreturn));
 uint32_t tc_lwip_rand(void);
+/* lwIP's heap and pools (mem_clib_* in lwipopts.h): malloc, calloc and
+ * free, with every live block recorded for lws_reset(). */
+void *tc_lwip_malloc(size_t size);
+void *tc_lwip_calloc(size_t n, size_t size);
+void tc_lwip_free(void *p);
 
 #define LWIP_PLATFORM_ASSERT(x) tc_lwip_assert((x), __FILE__, __LINE__)
 #define LWIP_PLATFORM_DIAG(x) \
