@@ -52,9 +52,14 @@ check_cleanup() {
     kill -"$sig" "$pid"
   fi
   wait "$pid"
-  sleep 0.2 # what dies with tcpcheck (PR_SET_PDEATHSIG) dies asynchronously
+  # What dies with tcpcheck (an agent, by PR_SET_PDEATHSIG) dies
+  # asynchronously: give it 2 s.
   local listed
-  listed=$(lsns -t net -n -o NS)
+  for i in $(seq 1 40); do
+    listed=$(lsns -t net -n -o NS)
+    echo "$listed" | grep -qxF -f <(echo "$ns" | tr ' ' '\n' | grep .) || break
+    sleep 0.05
+  done
   for n in $ns; do
     echo "$listed" | grep -qx "$n" && fail "namespace $n still listed by lsns -t net after $sig"
     ls -l /proc/[0-9]*/ns/net 2>/dev/null | grep -q "net:\[$n\]" && fail "namespace $n still held"
