@@ -259,6 +259,52 @@ static size_t unmatched_in(const struct diff_side *d, size_t g, size_t *idx, siz
 	return n;
 }
 
+static void position(const struct diff_side *d, size_t g, uint32_t *nxt, uint32_t *ack);
+
+/* Is `x`, one side's unpaired pure ACK after slot `g`, an ACK the other
+ * side `o` sends too, only at another moment? It acknowledges more than
+ * `o` had acknowledged by then, and `o` acknowledges the same in a later
+ * segment within 0.5 s (MUST-40): the stacks chose differently when to
+ * acknowledge (SHLD-18: at once or delayed, alone or carried by the next
+ * segment), not what. A real-time target's delayed-ACK timer and the
+ * script's next verb race each other here. */
+static bool ack_moved(const struct cmp_ctx *c, const struct diff_side *o,
+		      const struct diff_chunk *x, size_t g)
+{
+	uint32_t nxt, ack;
+	size_t i, k;
+	if ((x->flags & (uint8_t)~SEG_PSH) != SEG_ACK || x->len != 0)
+		return false;
+	position(o, g, &nxt, &ack);
+	if ((int32_t)(x->ack - ack) <= 0)
+		return false;
+	for (i = 0; i < o->n_chunks; i++) {
+		const struct diff_chunk *y = &o->chunks[i];
+		if (slot_of(y->ev) < g || !(y->flags & SEG_ACK) || y->ack != x->ack ||
+		    absdiff(y->time_us, x->time_us) >= 500000)
+			continue;
+		/* ... with nothing arriving in between that the ACK could be for */
+		for (k = g; k < slot_of(y->ev) && k < c->s->n_events; k++) {
+			const struct scr_event *ev = &c->s->events[k];
+			if (ev->kind == SCR_EV_PACKET && ev->u.packet.dir == SCR_IN &&
+			    (ev->u.packet.len > 0 || (ev->u.packet.flags & (SEG_SYN | SEG_FIN))))
+				break;
+		}
+		if (k >= slot_of(y->ev) || k >= c->s->n_events)
+			return true;
+	}
+	return false;
+}
+
+static void moved_ack(struct diff_finding *f)
+{
+	if (!f)
+		return;
+	f->cls = DIFF_DEVIATION;
+	snprintf(f->note, sizeof f->note, "the other stack sends the same acknowledgment at "
+		 "another moment: when to acknowledge is the stack's choice (SHLD-18)");
+}
+
 static void slot_packets(struct cmp_ctx *c, size_t g)
 {
 	size_t ie[64], ia[64], ne, na, k;
@@ -278,11 +324,15 @@ static void slot_packets(struct cmp_ctx *c, size_t g)
 			add_field(f, "packet", e->text, "nothing");
 			if (f)
 				snprintf(f->expected_pkt, sizeof f->expected_pkt, "%s", e->text);
+			if (ack_moved(c, c->tgt, e, g))
+				moved_ack(f);
 		} else {
 			f = raw_new(c, ev, a->time_us, "unexpected", silence_rule(c, ev));
 			add_field(f, "packet", "nothing", a->text);
 			if (f)
 				snprintf(f->actual_pkt, sizeof f->actual_pkt, "%s", a->text);
+			if (ack_moved(c, c->ref, a, g))
+				moved_ack(f);
 		}
 	}
 }
@@ -643,7 +693,7 @@ static void rule_info(const struct scr_script *s, struct diff_finding *f)
 static void classify(const struct cmp_ctx *c, struct explain_ctx *x, struct diff_finding *f)
 {
 	rule_info(c->s, f);
-	if (f->cls == DIFF_TIMING)
+	if (f->cls == DIFF_TIMING || f->cls == DIFF_DEVIATION) /* deviation: a moved ACK */
 		return;
 	if (x && explain(c, x, f)) {
 		f->cls = DIFF_DEVIATION;

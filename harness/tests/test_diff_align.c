@@ -183,7 +183,32 @@ static void test_timer_segments_far_apart_do_not_align(void **state)
 	diff_result_free(&out);
 }
 
+/* The target acknowledges at once what the reference acknowledges on its
+ * next segment (a FIN after the next verb): a deviation (SHLD-18), not a
+ * violation. (An ACK of data that arrives only later is not moved: the
+ * bad-csum mutant of test_diff.c.) */
+static void test_ack_sent_alone_or_carried_is_a_deviation(void **state)
+{
+	static const struct rec r[] = { { 3, 0, SEG_SYN | SEG_ACK, 0, 1 },
+					{ 5, 100000, SEG_ACK | SEG_FIN, 1, 2 } };
+	static const struct rec t[] = { { 3, 0, SEG_SYN | SEG_ACK, 0, 1 },
+					{ 4, 100500, SEG_ACK, 1, 2 },
+					{ 5, 101000, SEG_ACK | SEG_FIN, 1, 2 } };
+	struct diff_side ref, tgt;
+	struct diff_result out;
+	(void)state;
+	side(&ref, ev_us, 0, r, 2, states_ref);
+	side(&tgt, ev_us, 0, t, 3, states_ref);
+	compare(&ref, &tgt, &out);
+	assert_int_equal(out.n_findings, 1);
+	assert_string_equal(out.findings[0].kind, "unexpected");
+	assert_int_equal(out.findings[0].cls, DIFF_DEVIATION);
+	assert_non_null(strstr(out.findings[0].note, "SHLD-18"));
+	diff_result_free(&out);
+}
+
 static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(test_ack_sent_alone_or_carried_is_a_deviation),
 	cmocka_unit_test(test_timer_segment_before_next_event_aligns),
 	cmocka_unit_test(test_timer_segments_far_apart_do_not_align),
 	cmocka_unit_test(test_late_events_are_not_timing_findings),
