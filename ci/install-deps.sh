@@ -17,7 +17,7 @@ packages=(
   clang-format clang-tidy
   libnl-3-dev libnl-route-3-dev libnl-idiag-3-dev
   libcjson-dev libcmocka-dev libpcap-dev
-  tshark libxml2-utils iproute2 ethtool dpkg-dev gcovr
+  tshark libxml2-utils iproute2 ethtool dpkg-dev gcovr python3
 )
 
 # Add a deb-src entry for the configured suite when the machine has none,
