@@ -25,7 +25,7 @@ check_includes() {
         echo "$f:${line%%:*}: $layer/ may not include from $dir/: ${line#*:}"; status=1 ;;
       esac
     done < <(grep -nE '^#include "[a-z_]+/' "$f")
-  done < <(find "$layer" -path "$layer/tests" -prune -o -name '*.[ch]' -print)
+  done < <(find "$layer" -path "*/tests" -prune -o -name '*.[ch]' -print)
 }
 
 for layer in reference targets harness; do
