@@ -131,9 +131,14 @@ static bool continues(const struct diff_chunk *c, const struct run_record *x, in
 	       s->seq == c->raw_seq + c->len && s->ack == c->raw_ack && dt <= tol && dt >= -tol;
 }
 
+/* Sequence numbers are relative to the ISN of the side's SYN sent last
+ * before the segment (a connection reopened from TIME-WAIT has a new one);
+ * before its first SYN they are absolute: a RST for a segment to a LISTEN
+ * socket or a closed port carries SEQ=SEG.ACK, the script's own number. */
 int diff_side_chunks(struct diff_side *d, int64_t tol)
 {
 	const struct run_result *r = &d->run;
+	uint32_t isn = 0;
 	size_t i;
 	d->chunks = calloc(r->n_records + 1, sizeof *d->chunks);
 	if (!d->chunks)
@@ -142,6 +147,8 @@ int diff_side_chunks(struct diff_side *d, int64_t tol)
 		const struct run_record *x = &r->records[i];
 		struct diff_chunk *c = d->n_chunks ? &d->chunks[d->n_chunks - 1] : NULL;
 		struct seg tmp;
+		if (x->seg.flags & SEG_SYN)
+			isn = x->seg.seq;
 		if (c && continues(c, x, tol)) {
 			c->len += (uint32_t)x->seg.len;
 			c->flags |= (uint8_t)(x->seg.flags & SEG_FIN);
@@ -153,7 +160,7 @@ int diff_side_chunks(struct diff_side *d, int64_t tol)
 			c->flags = x->seg.flags;
 			c->raw_seq = x->seg.seq;
 			c->raw_ack = x->seg.ack;
-			c->seq = x->seg.seq - r->local_isn;
+			c->seq = x->seg.seq - isn;
 			c->ack = (x->seg.flags & SEG_ACK) ? x->seg.ack - r->remote_isn : 0;
 			c->len = (uint32_t)x->seg.len;
 			c->nsegs = 1;
@@ -167,7 +174,7 @@ int diff_side_chunks(struct diff_side *d, int64_t tol)
 		tmp.len = c->len;
 		tmp.flags = c->flags | (x->seg.flags & SEG_PSH);
 		tmp.payload = NULL;
-		seg_format(&tmp, r->local_isn, r->remote_isn, c->text, sizeof c->text);
+		seg_format(&tmp, isn, r->remote_isn, c->text, sizeof c->text);
 		if (c->nsegs > 1) {
 			size_t n = strlen(c->text);
 			snprintf(c->text + n, sizeof c->text - n, " [%u segments]", c->nsegs);

@@ -29,9 +29,13 @@ static const char script[] = "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
 struct rec {
 	size_t ev;
 	uint64_t t;
-	uint8_t flags;
-	uint32_t seq, ack; /* relative */
+	unsigned flags;
+	uint32_t seq, ack; /* relative (seq absolute with ABS) */
 };
+
+#define ABS 0x100 /* rec.flags: seq is absolute (a RST before any SYN) */
+
+static uint32_t side_isn = ISN; /* the ISN of the side side() builds */
 
 /* One side: its events at `ev_us` (each + `late`), its segments, and the
  * connection's state after each event. */
@@ -47,7 +51,7 @@ static void side(struct diff_side *d, const int64_t *ev_us, int64_t late, const 
 	assert_non_null(d->ev);
 	assert_non_null(d->run.event_us);
 	assert_non_null(d->run.records);
-	d->run.local_isn = ISN;
+	d->run.local_isn = side_isn;
 	d->run.remote_isn = RISN;
 	for (i = 0; i < N_EVENTS; i++) {
 		d->ev[i].seen = true;
@@ -58,8 +62,8 @@ static void side(struct diff_side *d, const int64_t *ev_us, int64_t late, const 
 		struct run_record *x = &d->run.records[i];
 		x->after_event = r[i].ev;
 		x->time_us = r[i].t + (uint64_t)late;
-		x->seg.flags = r[i].flags;
-		x->seg.seq = ISN + r[i].seq;
+		x->seg.flags = (uint8_t)r[i].flags;
+		x->seg.seq = (r[i].flags & ABS ? 0 : side_isn) + r[i].seq;
 		x->seg.ack = RISN + r[i].ack;
 		strcpy(x->rule, "3.10.7.2-syn-ack");
 	}
@@ -207,7 +211,27 @@ static void test_ack_sent_alone_or_carried_is_a_deviation(void **state)
 	diff_result_free(&out);
 }
 
+/* A RST to a segment that reaches the listener carries SEQ=SEG.ACK, the
+ * script's own number: compared as it is, whatever ISN each stack picks
+ * for the connection that follows. */
+static void test_rst_before_syn_is_absolute(void **state)
+{
+	static const struct rec r[] = { { 2, 0, SEG_RST | ABS, 1001, 0 },
+					{ 3, 0, SEG_SYN | SEG_ACK, 0, 1 } };
+	struct diff_side ref, tgt;
+	struct diff_result out;
+	(void)state;
+	side(&ref, ev_us, 0, r, 2, states_ref);
+	side_isn = 777777;
+	side(&tgt, ev_us, 0, r, 2, states_ref);
+	side_isn = ISN;
+	compare(&ref, &tgt, &out);
+	assert_int_equal(out.n_findings, 0);
+	diff_result_free(&out);
+}
+
 static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(test_rst_before_syn_is_absolute),
 	cmocka_unit_test(test_ack_sent_alone_or_carried_is_a_deviation),
 	cmocka_unit_test(test_timer_segment_before_next_event_aligns),
 	cmocka_unit_test(test_timer_segments_far_apart_do_not_align),
