@@ -92,7 +92,7 @@ int diff_side_run(const struct scr_script *s, struct run_opts *ro, struct diff_s
 	rc = run_script(s, ro, &d->run);
 	if (rc != 0)
 		return rc;
-	return diff_side_chunks(d, ro->tolerance_us > 0 ? ro->tolerance_us : DIFF_DEFAULT_TOL_US);
+	return diff_side_chunks(d, s, ro->tolerance_us > 0 ? ro->tolerance_us : DIFF_DEFAULT_TOL_US);
 }
 
 /* ---- normalised segments ------------------------------------------------- */
@@ -135,11 +135,26 @@ static bool continues(const struct diff_chunk *c, const struct run_record *x, in
  * before the segment (a connection reopened from TIME-WAIT has a new one);
  * before its first SYN they are absolute: a RST for a segment to a LISTEN
  * socket or a closed port carries SEQ=SEG.ACK, the script's own number. */
-int diff_side_chunks(struct diff_side *d, int64_t tol)
+/* The event a segment answers: a record mode run does nothing for the
+ * script's `>` lines, so a segment recorded after one follows the event
+ * before it. Which of the two it is recorded after depends on when the
+ * target's output was collected (a kernel may answer within the write to
+ * the TAP device, the reference at the next collection). */
+static size_t acting_event(const struct scr_script *s, size_t ev)
 {
-	const struct run_result *r = &d->run;
+	while (s && ev != SIZE_MAX && ev < s->n_events && s->events[ev].kind == SCR_EV_PACKET &&
+	       s->events[ev].u.packet.dir == SCR_OUT)
+		ev = ev ? ev - 1 : SIZE_MAX;
+	return ev;
+}
+
+int diff_side_chunks(struct diff_side *d, const struct scr_script *s, int64_t tol)
+{
+	struct run_result *r = &d->run;
 	uint32_t isn = 0;
 	size_t i;
+	for (i = 0; i < r->n_records; i++)
+		r->records[i].after_event = acting_event(s, r->records[i].after_event);
 	d->chunks = calloc(r->n_records + 1, sizeof *d->chunks);
 	if (!d->chunks)
 		return -ENOMEM;

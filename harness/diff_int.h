@@ -50,8 +50,9 @@ struct diff_side {
  * the hooks are set here. */
 int diff_side_run(const struct scr_script *s, struct run_opts *ro, struct diff_side *d);
 
-/* Build the normalised chunks from the run's records. */
-int diff_side_chunks(struct diff_side *d, int64_t tol);
+/* Build the normalised chunks from the run's records (each record moved
+ * off a `>` line of `s`, which may be NULL, to the event it follows). */
+int diff_side_chunks(struct diff_side *d, const struct scr_script *s, int64_t tol);
 
 void diff_side_free(struct diff_side *d);
 

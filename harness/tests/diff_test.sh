@@ -70,7 +70,7 @@ mutant_iw)   # a changed initial window
 	;;
 mutant_late_delack)   # a delayed ACK sent late, within 0.5 s
 	mutant late-delack specs/data/delayed-ack.pkt
-	expect 1 timing rule=3.8.6.3-delayed-ack line=18
+	expect 1 timing rule=3.8.6.3-delayed-ack line=17
 	;;
 mutant_tw_no_reack)   # no re-ACK of a retransmitted FIN in TIME-WAIT, twice: one cause
 	mutant tw-no-reack specs/timewait/fin-reack.pkt

@@ -17,14 +17,39 @@ static const char script[] = "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
 			     "+0 bind(3, ..., ...) = 0\n"
 			     "+0 listen(3, 1) = 0\n"
 			     "+0 < S 0:0(0) win 8192 <mss 1460>\n"
+			     "+0 > S. 0:0(0) ack 1 <...>\n"
 			     "+.1 < . 1:1(0) ack 1 win 8192\n"
 			     "+0 accept(3, ..., ...) = 4\n"
 			     "+.1 < R 1:1(0) win 8192\n"
 			     "+0 state CLOSED\n";
-#define N_EVENTS 8
+#define N_EVENTS 9
 
 #define ISN 1000u
 #define RISN 0u
+
+/* The script, parsed by each case's setup. */
+static struct scr_script *parsed;
+
+static int parse_script(void **state)
+{
+	struct scr_diag dg;
+	(void)state;
+	return scr_parse("t.pkt", script, strlen(script), NULL, &parsed, &dg);
+}
+
+static int free_script(void **state)
+{
+	(void)state;
+	scr_script_free(parsed);
+	parsed = NULL;
+	return 0;
+}
+
+static const struct scr_script *the_script(void)
+{
+	assert_non_null(parsed);
+	return parsed;
+}
 
 struct rec {
 	size_t ev;
@@ -68,32 +93,31 @@ static void side(struct diff_side *d, const int64_t *ev_us, int64_t late, const 
 		strcpy(x->rule, "3.10.7.2-syn-ack");
 	}
 	d->run.n_records = n;
-	assert_int_equal(diff_side_chunks(d, DIFF_DEFAULT_TOL_US), 0);
+	assert_int_equal(diff_side_chunks(d, the_script(), DIFF_DEFAULT_TOL_US), 0);
 }
 
-static const int64_t ev_us[N_EVENTS] = { 0, 0, 0, 0, 100000, 100000, 200000, 200000 };
+static const int64_t ev_us[N_EVENTS] = { 0, 0, 0, 0, 0, 100000, 100000, 200000, 200000 };
 
 static void compare(struct diff_side *ref, struct diff_side *tgt, struct diff_result *out)
 {
-	struct scr_script *s = NULL;
-	struct scr_diag dg;
+	const struct scr_script *s = the_script();
 	struct diff_opts o;
-	assert_int_equal(scr_parse("t.pkt", script, strlen(script), NULL, &s, &dg), 0);
 	assert_int_equal(s->n_events, N_EVENTS);
 	memset(&o, 0, sizeof o);
 	o.tolerance_us = 4000;
 	o.no_explain = true;
 	memset(out, 0, sizeof *out);
 	assert_int_equal(diff_compare(s, &o, "rfc", ref, tgt, out), 0);
-	scr_script_free(s);
 	diff_side_free(ref);
 	diff_side_free(tgt);
 }
 
 static const char *const states_ref[N_EVENTS] = { "CLOSED", "CLOSED", "LISTEN", "SYN_RECEIVED",
+						  "SYN_RECEIVED",
 						  "ESTABLISHED", "ESTABLISHED", "LISTEN",
 						  "LISTEN" };
 static const char *const states_tgt[N_EVENTS] = { "CLOSED", "CLOSED", "CLOSED", "SYN_RECEIVED",
+						  "SYN_RECEIVED",
 						  "ESTABLISHED", "ESTABLISHED", "CLOSED",
 						  "CLOSED" };
 
@@ -139,7 +163,7 @@ static void test_gone_connection_listen_is_closed(void **state)
 {
 	static const struct rec r[] = { { 3, 0, SEG_SYN | SEG_ACK, 0, 1 } };
 	static const struct rec t[] = { { 3, 0, SEG_SYN | SEG_ACK, 0, 1 },
-					{ 5, 100000, SEG_ACK, 1, 1 } };
+					{ 6, 100000, SEG_ACK, 1, 1 } };
 	struct diff_side ref, tgt;
 	struct diff_result out;
 	(void)state;
@@ -158,9 +182,9 @@ static void test_gone_connection_listen_is_closed(void **state)
  * An ACK by a timer 300 ms apart after another event is not. */
 static void timer_ack_before_next_event(uint64_t ref_delay, struct diff_result *out)
 {
-	struct rec r[] = { { 3, 0, SEG_SYN | SEG_ACK, 0, 1 }, { 5, 100000 + ref_delay, SEG_ACK, 1, 1 } };
+	struct rec r[] = { { 3, 0, SEG_SYN | SEG_ACK, 0, 1 }, { 6, 100000 + ref_delay, SEG_ACK, 1, 1 } };
 	static const struct rec t[] = { { 3, 0, SEG_SYN | SEG_ACK, 0, 1 },
-					{ 4, 100500, SEG_ACK, 1, 1 } };
+					{ 5, 100500, SEG_ACK, 1, 1 } };
 	struct diff_side ref, tgt;
 	side(&ref, ev_us, 0, r, 2, states_ref);
 	side(&tgt, ev_us, 0, t, 2, states_ref);
@@ -194,10 +218,10 @@ static void test_timer_segments_far_apart_do_not_align(void **state)
 static void test_ack_sent_alone_or_carried_is_a_deviation(void **state)
 {
 	static const struct rec r[] = { { 3, 0, SEG_SYN | SEG_ACK, 0, 1 },
-					{ 5, 100000, SEG_ACK | SEG_FIN, 1, 2 } };
+					{ 6, 100000, SEG_ACK | SEG_FIN, 1, 2 } };
 	static const struct rec t[] = { { 3, 0, SEG_SYN | SEG_ACK, 0, 1 },
-					{ 4, 100500, SEG_ACK, 1, 2 },
-					{ 5, 101000, SEG_ACK | SEG_FIN, 1, 2 } };
+					{ 5, 100500, SEG_ACK, 1, 2 },
+					{ 6, 101000, SEG_ACK | SEG_FIN, 1, 2 } };
 	struct diff_side ref, tgt;
 	struct diff_result out;
 	(void)state;
@@ -230,14 +254,33 @@ static void test_rst_before_syn_is_absolute(void **state)
 	diff_result_free(&out);
 }
 
+/* A segment recorded after a `>` line (which a record-mode run skips)
+ * answers the event before it: the target's SYN,ACK collected after the
+ * `>` line, the reference's after the SYN, are the same. */
+static void test_record_after_outbound_line_follows_event_before(void **state)
+{
+	static const struct rec r[] = { { 3, 0, SEG_SYN | SEG_ACK, 0, 1 } };
+	static const struct rec t[] = { { 4, 500, SEG_SYN | SEG_ACK, 0, 1 } };
+	struct diff_side ref, tgt;
+	struct diff_result out;
+	(void)state;
+	side(&ref, ev_us, 0, r, 1, states_ref);
+	side(&tgt, ev_us, 0, t, 1, states_ref);
+	assert_int_equal(tgt.chunks[0].ev, 3);
+	compare(&ref, &tgt, &out);
+	assert_int_equal(out.n_findings, 0);
+	diff_result_free(&out);
+}
+
 static const struct CMUnitTest tests[] = {
-	cmocka_unit_test(test_rst_before_syn_is_absolute),
-	cmocka_unit_test(test_ack_sent_alone_or_carried_is_a_deviation),
-	cmocka_unit_test(test_timer_segment_before_next_event_aligns),
-	cmocka_unit_test(test_timer_segments_far_apart_do_not_align),
-	cmocka_unit_test(test_late_events_are_not_timing_findings),
-	cmocka_unit_test(test_late_reply_is_a_timing_finding),
-	cmocka_unit_test(test_gone_connection_listen_is_closed),
+	cmocka_unit_test_setup_teardown(test_record_after_outbound_line_follows_event_before, parse_script, free_script),
+	cmocka_unit_test_setup_teardown(test_rst_before_syn_is_absolute, parse_script, free_script),
+	cmocka_unit_test_setup_teardown(test_ack_sent_alone_or_carried_is_a_deviation, parse_script, free_script),
+	cmocka_unit_test_setup_teardown(test_timer_segment_before_next_event_aligns, parse_script, free_script),
+	cmocka_unit_test_setup_teardown(test_timer_segments_far_apart_do_not_align, parse_script, free_script),
+	cmocka_unit_test_setup_teardown(test_late_events_are_not_timing_findings, parse_script, free_script),
+	cmocka_unit_test_setup_teardown(test_late_reply_is_a_timing_finding, parse_script, free_script),
+	cmocka_unit_test_setup_teardown(test_gone_connection_listen_is_closed, parse_script, free_script),
 };
 
 TC_CMOCKA_MAIN(tests)
