@@ -54,6 +54,10 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 FZ_TRANSITIONS=$tmp/run.txt taskset -c "$cpu" "$exe" -max_total_time="$seconds" \
   "${FUZZ_FLAGS[@]}" -print_final_stats=1 "$tmp/new" fuzz/corpus/ref >"$tmp/log" 2>&1 || true
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+# CPU seconds the children used (the seed replay and the run): exec/s per
+# CPU second stays meaningful when other work shares the core.
+times >"$tmp/times" # a builtin: no subshell, so it sees this shell's children
+cpu_s=$(tail -1 "$tmp/times" | awk '{ n = 0; for (i = 1; i <= 2; i++) { split($i, a, /[ms]/); n += a[1] * 60 + a[2] } print n }')
 sort -u "$known" "$tmp/seeds.txt" "$tmp/run.txt" -o "$known"
 
 execs=$(grep -oE 'stat::average_exec_per_sec: +[0-9]+' "$tmp/log" | grep -oE '[0-9]+$' || echo 0)
@@ -68,11 +72,14 @@ awk '{print $4}' "$tmp/run.txt" | sort -u >"$tmp/run_rules.txt"
 rules_all=$(wc -l <"$tmp/all.txt")
 rules_reachable=$(wc -l <"$tmp/reachable.txt")
 rules_reached=$(comm -12 "$tmp/reachable.txt" "$tmp/run_rules.txt" | wc -l)
-pct() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f%%", b ? 100 * a / b : 0 }'; }
+pct() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f%%", (b ? 100 * a / b : 0) }'; }
 {
   echo "fuzz_ref benchmark, $(date -u +%Y-%m-%dT%H:%MZ), ${seconds}s on cpu $cpu of $(nproc)," \
        "load average $load_before before, $load_after after (other engineers share the machine)"
   echo "exec/s: $execs"
+  units=$(grep -oE 'stat::number_of_executed_units: +[0-9]+' "$tmp/log" | grep -oE '[0-9]+$' || echo 0)
+  echo "exec per CPU second: $(awk -v u="$units" -v c="$cpu_s" 'BEGIN { printf "%.0f", (c > 0 ? u / c : 0) }')" \
+       "($units executions in ${cpu_s}s of CPU)"
   echo "transitions reached in ${seconds}s: $reached"
   echo "transitions the seed corpus reaches: $seeds"
   echo "transitions known reachable (seeds + every run so far): $total"

@@ -173,6 +173,65 @@ static void planted_defect_is_seen(void **state)
 	assert_int_equal(fz_run(acts, n, &cfg, &v), 0);
 }
 
+/* What the stack sent, as a list of numbers to compare runs by. */
+struct sent {
+	uint64_t v[256];
+	size_t n, outputs;
+};
+
+static void on_record(void *ctx, const struct fz_rec *r)
+{
+	struct sent *s = ctx;
+	if (r->kind != FZ_REC_OUT || s->n + 5 > 256)
+		return;
+	s->v[s->n++] = r->time;
+	s->v[s->n++] = r->seg->seq;
+	s->v[s->n++] = r->seg->ack;
+	s->v[s->n++] = r->seg->flags;
+	s->v[s->n++] = r->seg->len;
+}
+
+static void on_output(void *ctx, const struct ref_output *o, enum ref_state st)
+{
+	struct sent *s = ctx;
+	(void)o;
+	(void)st;
+	s->outputs++;
+}
+
+static void reused_executor_runs_as_new(void **state)
+{
+	static const uint8_t more[] = {
+		0x1d, 100, /* VERB send 100 */
+		0x04,	   /* TIME to the next deadline (the retransmission) */
+		0x04, 0x5d, 0x00, /* TIME again, VERB close */
+	};
+	uint8_t buf[64];
+	struct sent fresh = { .n = 0 }, reused = { .n = 0 };
+	struct fz_exec_config cfg = { .on_record = on_record, .on_output = on_output };
+	struct fz_exec *ex;
+	struct fz_violation v;
+	size_t n, k;
+	(void)state;
+	memcpy(buf, handshake, sizeof handshake);
+	memcpy(buf + sizeof handshake, more, sizeof more);
+	n = fz_decode(buf, sizeof handshake + sizeof more, acts, FZ_MAX_ACTIONS);
+	cfg.ctx = &fresh;
+	assert_int_equal(fz_run(acts, n, &cfg, &v), 0);
+	assert_true(fresh.n >= 5 * 3); /* SYN,ACK, data, its retransmission */
+	assert_int_equal(fresh.outputs, fresh.n / 5);
+	cfg.ctx = &reused;
+	ex = fz_exec_new(&cfg);
+	assert_non_null(ex);
+	k = fz_decode(more, sizeof more, again, FZ_MAX_ACTIONS); /* something else first */
+	assert_int_equal(fz_exec_run(ex, acts, n - k, &v), 0);
+	reused.n = reused.outputs = 0;
+	assert_int_equal(fz_exec_run(ex, acts, n, &v), 0);
+	assert_int_equal(reused.n, fresh.n);
+	assert_memory_equal(reused.v, fresh.v, fresh.n * sizeof fresh.v[0]);
+	fz_exec_free(ex);
+}
+
 static void script_round_trip(void **state)
 {
 	struct scr_script *s = NULL;
@@ -208,6 +267,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(handshake_reaches_established),
 	cmocka_unit_test(time_is_capped),
 	cmocka_unit_test(planted_defect_is_seen),
+	cmocka_unit_test(reused_executor_runs_as_new),
 	cmocka_unit_test(script_round_trip),
 };
 
