@@ -263,8 +263,8 @@ static void position(const struct diff_side *d, size_t g, uint32_t *nxt, uint32_
 
 /* Is `x`, one side's unpaired pure ACK after slot `g`, an ACK the other
  * side `o` sends too, only at another moment? It acknowledges more than
- * `o` had acknowledged by then, and `o` acknowledges the same in a later
- * segment within 0.5 s (MUST-40): the stacks chose differently when to
+ * `o` had acknowledged before the event, and `o` acknowledges the same in
+ * a segment after that event or a later one, within 0.5 s (MUST-40): the stacks chose differently when to
  * acknowledge (SHLD-18: at once or delayed, alone or carried by the next
  * segment), not what. A real-time target's delayed-ACK timer and the
  * script's next verb race each other here. */
@@ -275,7 +275,9 @@ static bool ack_moved(const struct cmp_ctx *c, const struct diff_side *o,
 	size_t i, k;
 	if ((x->flags & (uint8_t)~SEG_PSH) != SEG_ACK || x->len != 0)
 		return false;
-	position(o, g, &nxt, &ack);
+	nxt = ack = 0;
+	if (g > 0)
+		position(o, g - 1, &nxt, &ack); /* what `o` acknowledged before this event */
 	if ((int32_t)(x->ack - ack) <= 0)
 		return false;
 	for (i = 0; i < o->n_chunks; i++) {
