@@ -29,7 +29,8 @@ static void diff_usage(FILE *f)
 		"\n"
 		"  -t, --target T        the target under test (default ref)\n"
 		"  -p, --profile P       the reference's profile, a name or a .profile file\n"
-		"                        (default: the target's own: lwip for lwip, rfc for ref)\n"
+		"                        (default: the target's own: lwip for lwip, linux\n"
+		"                        for linux and linux-raw, rfc for ref)\n"
 		"      --set KEY=VALUE   override one profile key (repeatable)\n"
 		"  -f, --format F        text (default), json or junit\n"
 		"  -o, --output FILE     write the report there\n"
@@ -40,6 +41,9 @@ static void diff_usage(FILE *f)
 		"  -j, --jobs N          diff N scripts at a time (default 1)\n"
 		"      --max-span S      real-time targets: scripts spanning more than S\n"
 		"                        seconds are SKIP \"slow\" (default 10; 0: no limit)\n"
+		"      --also-check      also run each script against the target as `run`\n"
+		"                        does (its own `>` lines as expectations); reported\n"
+		"                        apart from the oracle's findings, a failure exits 1\n"
 		"      --no-explain      do not search the profile for explanations\n"
 		"      --no-ladder       text: no ladder diagrams\n"
 		"  -q, --quiet           text: the summary only\n"
@@ -55,7 +59,7 @@ struct diff_cfg {
 	const char *format;
 	const char *output;
 	const char *pcap_dir;
-	bool ladder, quiet;
+	bool ladder, quiet, also_check;
 	int jobs;
 	uint64_t max_span_us;
 };
@@ -87,7 +91,8 @@ static int add_set(struct tgt_setting *set, size_t *n, char **keys, char *arg, b
 	return 0;
 }
 
-enum { OPT_SET = 256, OPT_TSET, OPT_PCAP, OPT_IPV, OPT_TOL, OPT_SEED, OPT_NOEX, OPT_NOLAD, OPT_SPAN };
+enum { OPT_SET = 256, OPT_TSET, OPT_PCAP, OPT_IPV, OPT_TOL, OPT_SEED, OPT_NOEX, OPT_NOLAD, OPT_SPAN,
+       OPT_CHECK };
 
 static const struct option diff_long[] = {
 	{ "target", required_argument, NULL, 't' },
@@ -100,6 +105,7 @@ static const struct option diff_long[] = {
 	{ "ip-version", required_argument, NULL, OPT_IPV },
 	{ "tolerance-usecs", required_argument, NULL, OPT_TOL },
 	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "also-check", no_argument, NULL, OPT_CHECK },
 	{ "no-explain", no_argument, NULL, OPT_NOEX },
 	{ "no-ladder", no_argument, NULL, OPT_NOLAD },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -131,6 +137,7 @@ static int parse_one(struct diff_cfg *c, int opt, char *arg)
 	case OPT_TOL: c->o.tolerance_us = strtoll(arg, NULL, 10); return 0;
 	case OPT_SEED: c->o.seed = strtoull(arg, NULL, 10); return 0;
 	case OPT_NOEX: c->o.no_explain = true; return 0;
+	case OPT_CHECK: c->also_check = true; return 0;
 	case OPT_NOLAD: c->ladder = false; return 0;
 	case 'q': c->quiet = true; return 0;
 	case 'j': {
@@ -173,10 +180,27 @@ static struct cap_file *open_pcap(const struct diff_cfg *c, const char *path)
 	return cf;
 }
 
-/* Diff one script; `*input_error` when it does not parse. Jobs run on
- * several threads: each has its own copy of the options (its pcap). */
+/* --also-check: `s` against the target with its own `>` lines, as `run`
+ * does (its @targets and @xfail lines apply). */
+static int check_one(const struct diff_cfg *c, const struct scr_script *s, struct run_result *chk)
+{
+	struct run_opts ro;
+	memset(&ro, 0, sizeof ro);
+	ro.target = c->o.target;
+	ro.family = c->o.family;
+	ro.seed = c->o.seed;
+	ro.tolerance_us = c->o.tolerance_us;
+	ro.tolerance_pct = -1;
+	ro.extra_settings = c->o.target_set;
+	ro.n_extra_settings = c->o.n_target_set;
+	return run_script(s, &ro, chk);
+}
+
+/* Diff one script (and check it, `chk`, with --also-check); `*input_error`
+ * when it does not parse. Jobs run on several threads: each has its own
+ * copy of the options (its pcap). */
 static int diff_one(const struct diff_cfg *c, const char *path, struct diff_result *r,
-		    bool *input_error)
+		    struct run_result *chk, bool *input_error)
 {
 	struct scr_script *s = NULL;
 	struct scr_diag diag;
@@ -201,6 +225,8 @@ static int diff_one(const struct diff_cfg *c, const char *path, struct diff_resu
 	o.pcap = open_pcap(c, path);
 	rc = diff_script(s, &o, r);
 	cap_close(o.pcap);
+	if (rc == 0 && c->also_check)
+		rc = check_one(c, s, chk);
 	scr_script_free(s);
 	return rc;
 }
@@ -210,6 +236,7 @@ struct diff_jobs {
 	const struct diff_cfg *c;
 	const struct cli_paths *l;
 	struct diff_result *r;
+	struct run_result *chk;
 	bool *input_error;
 	bool *nomem;
 };
@@ -217,7 +244,7 @@ struct diff_jobs {
 static void diff_job(void *ctx, size_t i)
 {
 	struct diff_jobs *j = ctx;
-	if (diff_one(j->c, j->l->v[i], &j->r[i], &j->input_error[i]) != 0)
+	if (diff_one(j->c, j->l->v[i], &j->r[i], &j->chk[i], &j->input_error[i]) != 0)
 		j->nomem[i] = true;
 }
 
@@ -240,14 +267,16 @@ static int run_all(struct diff_cfg *c, const struct cli_paths *l, FILE *f)
 {
 	struct diff_summary *sum = calloc(1, sizeof *sum);
 	struct diff_result *res = calloc(l->n + 1, sizeof *res);
+	struct run_result *chk = calloc(l->n + 1, sizeof *chk);
 	bool *flags = calloc(2 * l->n + 2, sizeof *flags);
-	struct diff_jobs jobs = { c, l, res, flags, flags + l->n + 1 };
+	struct diff_jobs jobs = { c, l, res, chk, flags, flags + l->n + 1 };
 	void *json = NULL;
-	bool junit = !strcmp(c->format, "junit"), input_error = false;
+	bool junit = !strcmp(c->format, "junit"), input_error = false, check_failed = false;
 	size_t i, findings = 0;
-	if (!sum || !res || !flags) {
+	if (!sum || !res || !chk || !flags) {
 		free(sum);
 		free(res);
+		free(chk);
 		free(flags);
 		return CLI_ENV;
 	}
@@ -265,6 +294,15 @@ static int run_all(struct diff_cfg *c, const struct cli_paths *l, FILE *f)
 			diff_json_add(json, l->v[i], r);
 		else if (!junit)
 			text_one(c, f, l->v[i], r);
+		if (c->also_check && (r->status == DIFF_SAME || r->status == DIFF_FOUND)) {
+			diff_check_add(sum, &chk[i]);
+			check_failed |= diff_check_failed(&chk[i]);
+			if (json)
+				diff_json_add_check(json, l->v[i], &chk[i]);
+			else if (!junit && !c->quiet)
+				diff_check_text(f, l->v[i], &chk[i]);
+		}
+		run_result_free(&chk[i]);
 		/* The findings are all JUnit needs; the runs can go now. */
 		run_result_free(&r->ref);
 		run_result_free(&r->tgt);
@@ -280,11 +318,12 @@ static int run_all(struct diff_cfg *c, const struct cli_paths *l, FILE *f)
 	for (i = 0; i < l->n; i++)
 		diff_result_free(&res[i]);
 	free(res);
+	free(chk);
 	free(flags);
 	free(sum);
 	if (input_error)
 		return CLI_USAGE;
-	return findings ? CLI_FAILED : CLI_OK;
+	return findings || check_failed ? CLI_FAILED : CLI_OK;
 }
 
 int cli_diff(int argc, char **argv)

@@ -140,6 +140,11 @@ void diff_summary_text(FILE *f, struct diff_summary *s, const char *target)
 		target, s->scripts, s->diverged, s->skipped, s->errors);
 	fprintf(f, "findings: %zu violation, %zu deviation, %zu timing\n",
 		s->by_class[DIFF_VIOLATION], s->by_class[DIFF_DEVIATION], s->by_class[DIFF_TIMING]);
+	if (s->checked)
+		fprintf(f, "also-check (the scripts' own `>` lines on %s): %zu passed, %zu failed, "
+			"%zu skipped, %zu xfail, %zu xpass, %zu errors\n", target,
+			s->check[RUN_PASS], s->check[RUN_FAIL], s->check[RUN_SKIP], s->check[RUN_XFAIL],
+			s->check[RUN_XPASS], s->check[RUN_ERROR]);
 	if (s->n_rows == 0)
 		return;
 	fprintf(f, "  %-10s %5s  %-40s %-10s %s\n", "class", "count", "rule", "req",
@@ -147,6 +152,60 @@ void diff_summary_text(FILE *f, struct diff_summary *s, const char *target)
 	for (k = 0; k < s->n_rows; k++)
 		fprintf(f, "  %-10s %5zu  %-40s %-10s %s\n", diff_class_name(s->rows[k].cls),
 			s->rows[k].count, s->rows[k].rule, s->rows[k].req, s->rows[k].key);
+}
+
+/* ---- --also-check ------------------------------------------------------------------ */
+
+void diff_check_add(struct diff_summary *s, const struct run_result *chk)
+{
+	s->checked = true;
+	if ((unsigned)chk->verdict < 6)
+		s->check[chk->verdict]++;
+}
+
+bool diff_check_failed(const struct run_result *chk)
+{
+	return chk->verdict == RUN_FAIL || chk->verdict == RUN_XPASS || chk->verdict == RUN_ERROR;
+}
+
+void diff_check_text(FILE *f, const char *path, const struct run_result *chk)
+{
+	size_t i;
+	if (chk->verdict == RUN_PASS)
+		return;
+	if (chk->n_mismatches == 0 || chk->verdict != RUN_FAIL) {
+		fprintf(f, "also-check %s %s: %s\n", run_verdict_name(chk->verdict), path,
+			chk->reason);
+		return;
+	}
+	for (i = 0; i < chk->n_mismatches; i++)
+		fprintf(f, "also-check FAIL %s:%d: %s\n", path, chk->mismatches[i].line,
+			chk->mismatches[i].msg);
+}
+
+void diff_json_add_check(void *doc, const char *path, const struct run_result *chk)
+{
+	cJSON *o = doc, *arr = cJSON_GetObjectItem(o, "also_check"), *c = cJSON_CreateObject();
+	cJSON *ms = cJSON_CreateArray();
+	size_t i;
+	if (!arr) {
+		arr = cJSON_CreateArray();
+		cJSON_AddItemToObject(o, "also_check", arr);
+	}
+	cJSON_AddStringToObject(c, "script", path);
+	cJSON_AddStringToObject(c, "verdict", run_verdict_name(chk->verdict));
+	cJSON_AddStringToObject(c, "reason", chk->reason);
+	for (i = 0; i < chk->n_mismatches; i++) {
+		cJSON *m = cJSON_CreateObject();
+		cJSON_AddNumberToObject(m, "line", chk->mismatches[i].line);
+		cJSON_AddStringToObject(m, "field", chk->mismatches[i].field);
+		cJSON_AddStringToObject(m, "expected", chk->mismatches[i].expected);
+		cJSON_AddStringToObject(m, "actual", chk->mismatches[i].actual);
+		cJSON_AddStringToObject(m, "message", chk->mismatches[i].msg);
+		cJSON_AddItemToArray(ms, m);
+	}
+	cJSON_AddItemToObject(c, "mismatches", ms);
+	cJSON_AddItemToArray(arr, c);
 }
 
 /* ---- JSON ---------------------------------------------------------------------- */
@@ -234,6 +293,16 @@ int diff_json_write(void *doc, struct diff_summary *s, FILE *f)
 		cJSON_AddItemToArray(rows, row);
 	}
 	cJSON_AddItemToObject(sum, "by_rule", rows);
+	if (s->checked) {
+		cJSON *ck = cJSON_CreateObject();
+		cJSON_AddNumberToObject(ck, "pass", (double)s->check[RUN_PASS]);
+		cJSON_AddNumberToObject(ck, "fail", (double)s->check[RUN_FAIL]);
+		cJSON_AddNumberToObject(ck, "skip", (double)s->check[RUN_SKIP]);
+		cJSON_AddNumberToObject(ck, "xfail", (double)s->check[RUN_XFAIL]);
+		cJSON_AddNumberToObject(ck, "xpass", (double)s->check[RUN_XPASS]);
+		cJSON_AddNumberToObject(ck, "error", (double)s->check[RUN_ERROR]);
+		cJSON_AddItemToObject(sum, "also_check", ck);
+	}
 	cJSON_AddItemToObject(o, "summary", sum);
 	text = cJSON_Print(o);
 	cJSON_Delete(o);

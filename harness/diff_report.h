@@ -27,10 +27,23 @@ struct diff_summary {
 	size_t by_class[3];
 	struct diff_summary_row rows[DIFF_SUMMARY_ROWS];
 	size_t n_rows;
+	bool checked;           /* --also-check ran ... */
+	size_t check[6];        /* ... with these verdicts (enum run_verdict) */
 };
 
 /* Count `r`'s findings. */
 void diff_summary_add(struct diff_summary *s, const struct diff_result *r);
+
+/* --also-check: the script's own `>` lines checked against the target in
+ * a run of their own (run.h), reported apart from the oracle's findings.
+ * Count the verdict of `chk`; print its mismatches as text (nothing when
+ * it passed); add it to a JSON document's "also_check" array. */
+void diff_check_add(struct diff_summary *s, const struct run_result *chk);
+void diff_check_text(FILE *f, const char *path, const struct run_result *chk);
+void diff_json_add_check(void *doc, const char *path, const struct run_result *chk);
+
+/* Does the check count as a failure (fail, XPASS, error)? */
+bool diff_check_failed(const struct run_result *chk);
 
 /* The summary table (sorts the rows). */
 void diff_summary_text(FILE *f, struct diff_summary *s, const char *target);

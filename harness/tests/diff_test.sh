@@ -107,6 +107,26 @@ pcap)
 	"$tc" diff --target ref --pcap-dir "$work/pcaps" "$src/specs/checksum/bad-data.pkt" > /dev/null || fail "exit"
 	ls "$work/pcaps"/*.pcap > /dev/null 2>&1 || fail "no pcap"
 	;;
+also_check)   # --also-check: the script's own `>` lines, reported apart
+	"$tc" diff --target ref --also-check "$src/specs/checksum/bad-data.pkt" > "$work/ac.txt" \
+		|| fail "a passing check must exit 0"
+	grep -q "^also-check (the scripts' own \`>\` lines on ref): 1 passed, 0 failed" "$work/ac.txt" \
+		|| fail "no also-check count: $(cat "$work/ac.txt")"
+	mutant bad-csum specs/checksum/bad-data.pkt   # the oracle's finding, as before ...
+	expect 1 violation rule=3.1-bad-checksum
+	"$tc" diff --target ref --target-set mutant=bad-csum --also-check --format json -o "$out" \
+		"$src/specs/checksum/bad-data.pkt" 2>/dev/null
+	[ $? -eq 1 ] || fail "a failing check must exit 1"
+	python3 - "$out" <<'PY' || exit 1
+import json, sys
+doc = json.load(open(sys.argv[1]))
+assert len(doc["findings"]) == 1, doc["findings"]          # ... unchanged by the check
+c = doc["also_check"]
+assert len(c) == 1 and c[0]["verdict"] == "fail" and c[0]["mismatches"], c
+assert c[0]["mismatches"][0]["line"] == 20, c
+assert doc["summary"]["also_check"]["fail"] == 1, doc["summary"]
+PY
+	;;
 *)
 	fail "unknown case $case_name"
 	;;
