@@ -11,7 +11,9 @@
  * Normalisation (what may legitimately differ between stacks and is
  * therefore not compared):
  *   seq / ack      relative to each side's ISN (the ISN itself is free,
- *                  RFC 9293 §3.4.1);
+ *                  RFC 9293 §3.4.1): the ISN of the side's SYN sent last
+ *                  before the segment; absolute before its first SYN (a RST
+ *                  for a segment to a listener carries SEQ=SEG.ACK);
  *   TS val / ecr   timestamp clocks are the stack's own (RFC 7323 §5.4):
  *                  the option's presence is compared, its values are not;
  *   window         not compared (receive-buffer autotuning, window scale
@@ -26,11 +28,20 @@
  * Alignment: the two lists of (normalised) segments are aligned by their
  * longest common subsequence on (flags, seq, ack, len) within 10 s of each
  * other; an aligned pair whose times differ beyond the tolerance is a
- * *timing* finding, other fields (options) are compared. Unaligned segments
+ * *timing* finding, other fields (options) are compared. Times are
+ * compared as delays after the script event the segment follows: a
+ * real-time target runs events late on a loaded machine, and relative
+ * script times carry the lateness on. A segment follows the last event the
+ * run acted on (a record-mode run skips `>` lines). Unaligned segments
  * after the same script event are paired in order (a field finding);
  * what is left is a missing segment or an unexpected one (the reference
  * stayed silent; the rule of its silence is the reference's last decision,
- * e.g. 3.1-bad-checksum). Verb results and `state` lines are compared too.
+ * e.g. 3.1-bad-checksum, 3.8.6.3-delayed-ack-start). A pure ACK that one
+ * side sends alone and the other carries on a later segment, with nothing
+ * arriving in between, is a *deviation* (when to acknowledge, SHLD-18).
+ * Verb results and `state` lines are compared too; LISTEN and CLOSED are
+ * the same state there (the script's connection is gone; the reference
+ * reports the listener on its port, a kernel nothing).
  *
  * One root cause, one finding: after a finding, later divergences are
  * counted as its consequences until the two sides are back in sync at an
