@@ -7,7 +7,8 @@
  * the reference and on lwIP (the in-process target, reset per run) and
  * classifies every divergence.
  *   - a *violation* is a finding: `differ violation: RULE KIND:FIELDS`
- *     (crash), unless fuzz/known/lwip.tsv lists it (lwip_common.h);
+ *     (crash), unless fuzz/known/lwip.tsv lists it (lwip_common.h); only
+ *     an input's first violation counts (the rest follow from it);
  *   - a *deviation* (a profile key, RFC 5961, a SHLD/MAY choice) or a
  *     *timing* finding is recorded, never a crash: FZ_DEVIATIONS=FILE
  *     gets, at exit, each distinct one with its count (and a one-line
@@ -20,7 +21,10 @@
  *
  * Verbs lwIP's socket layer does not model (SO_RCVBUF, SO_SNDBUF,
  * TCP_MAXSEG, TCP_USER_TIMEOUT, SO_OOBINLINE, IP_RECVERR) are dropped from
- * the actions first: they would make the script SKIP on lwIP.
+ * the actions first: they would make the script SKIP on lwIP. So is
+ * NEW_PEER: the differ makes sequence numbers relative to one connection's
+ * ISNs per script, and a second connection's RSTs (SEQ=0) then differ by
+ * the two stacks' ISNs — not a finding of either stack.
  *
  * FZ_SCRIPT=FILE writes the script an input becomes, for `tcpcheck diff
  * --target lwip FILE` (how a violation becomes a readable reproducer). */
@@ -88,7 +92,7 @@ static void kind_of(const struct diff_finding *f, char *buf, size_t cap)
 		n += (size_t)snprintf(buf + n, cap - n, "%s%s", i ? "," : "", f->fields[i].name);
 }
 
-/* Without the verbs lwIP does not model. Returns the new count. */
+/* Without the verbs lwIP does not model (and NEW_PEER). Returns the new count. */
 static size_t keep_modelled(struct fz_action *a, size_t n)
 {
 	size_t i, k = 0;
@@ -97,7 +101,7 @@ static size_t keep_modelled(struct fz_action *a, size_t n)
 		if (a[i].kind == FZ_VERB &&
 		    (v == FZ_V_RCVBUF || v == FZ_V_SNDBUF || v == FZ_V_MAXSEG ||
 		     v == FZ_V_USER_TIMEOUT || v == FZ_V_OOBINLINE || v == FZ_V_RECVERR ||
-		     v == FZ_V_SOFT_ERROR))
+		     v == FZ_V_SOFT_ERROR || v == FZ_V_NEW_PEER))
 			continue;
 		a[k++] = a[i];
 	}
@@ -132,6 +136,10 @@ static bool confirmed(const struct scr_script *s, const struct diff_opts *o, con
 	return yes;
 }
 
+/* The first violation decides: once the two stacks have diverged on one
+ * root cause, later divergences compare different states (the differ
+ * resynchronises only when both are back in step), so they are not judged.
+ * Deviations and timings are recorded throughout. */
 static void judge(const struct scr_script *s, const struct diff_opts *o,
 		  const struct diff_result *r)
 {
@@ -150,6 +158,7 @@ static void judge(const struct scr_script *s, const struct diff_opts *o,
 		}
 		detail_of(f, detail, sizeof detail);
 		fzl_finding("fuzz_diff_lwip", kind, detail);
+		return;
 	}
 }
 
