@@ -45,14 +45,23 @@ static int64_t eff_tol(const struct cmp_ctx *c)
  * loaded machine), and relative times (`+0.1`) carry that lateness on; what
  * a stack decides is the delay after the event, so that is what is
  * compared. On virtual-time targets the shift is 0. */
-static uint64_t expected_time(const struct cmp_ctx *c, const struct diff_chunk *e)
+static uint64_t shifted(const struct cmp_ctx *c, uint64_t time_us, size_t ev)
 {
 	const int64_t *re = c->ref->run.event_us, *te = c->tgt->run.event_us;
 	int64_t t;
-	if (e->ev == SIZE_MAX || e->ev >= c->s->n_events || !re || !te || !c->tgt->ev[e->ev].seen)
-		return e->time_us;
-	t = (int64_t)e->time_us + (te[e->ev] - re[e->ev]);
+	if (ev == SIZE_MAX || ev >= c->s->n_events || !re || !te || !c->tgt->ev[ev].seen)
+		return time_us;
+	t = (int64_t)time_us + (te[ev] - re[ev]);
 	return t > 0 ? (uint64_t)t : 0;
+}
+
+/* ... measured from the earlier of the two events when the reference's
+ * segment `e` and the target's `a` follow different ones (a timer started
+ * by the earlier event fired after the next one on one side only). */
+static uint64_t expected_time(const struct cmp_ctx *c, const struct diff_chunk *e,
+			      const struct diff_chunk *a)
+{
+	return shifted(c, e->time_us, slot_of(a->ev) < slot_of(e->ev) ? a->ev : e->ev);
 }
 
 /* ---- alignment: longest common subsequence ------------------------------ */
@@ -70,7 +79,7 @@ static bool aligns(const struct cmp_ctx *c, const struct diff_chunk *a, const st
 	size_t sa = slot_of(a->ev), sb = slot_of(b->ev);
 	if (sa < sb && b->prompt)
 		return false;
-	if (sa > sb && (a->prompt || absdiff(expected_time(c, a), b->time_us) > eff_tol(c)))
+	if (sa > sb && (a->prompt || absdiff(expected_time(c, a, b), b->time_us) > eff_tol(c)))
 		return false;
 	return diff_chunk_same(a, b) && absdiff(a->time_us, b->time_us) <= DIFF_ALIGN_WINDOW_US;
 }
@@ -225,7 +234,7 @@ static void matched_pairs(struct cmp_ctx *c)
 		if (!e->matched)
 			continue;
 		a = &c->tgt->chunks[e->peer];
-		want = expected_time(c, e);
+		want = expected_time(c, e, a);
 		if (absdiff(want, a->time_us) > eff_tol(c)) {
 			char x[32], y[32];
 			f = raw_new(c, e->ev, a->time_us, "timing", e->rule);

@@ -200,6 +200,24 @@ static void test_timer_segment_before_next_event_aligns(void **state)
 	diff_result_free(&out);
 }
 
+/* ... also when the target ran the next event late (a loaded machine):
+ * the timer was started by the earlier event, its delay counts from it. */
+static void test_timer_segment_before_late_next_event_aligns(void **state)
+{
+	static const int64_t late_accept[N_EVENTS] = { 0, 0, 0, 0, 0, 100000, 115000, 215000, 215000 };
+	static const struct rec r[] = { { 3, 0, SEG_SYN | SEG_ACK, 0, 1 }, { 6, 101000, SEG_ACK, 1, 1 } };
+	static const struct rec t[] = { { 3, 0, SEG_SYN | SEG_ACK, 0, 1 },
+					{ 5, 100500, SEG_ACK, 1, 1 } };
+	struct diff_side ref, tgt;
+	struct diff_result out;
+	(void)state;
+	side(&ref, ev_us, 0, r, 2, states_ref);
+	side(&tgt, late_accept, 0, t, 2, states_ref);
+	compare(&ref, &tgt, &out);
+	assert_int_equal(out.n_findings, 0);
+	diff_result_free(&out);
+}
+
 static void test_timer_segments_far_apart_do_not_align(void **state)
 {
 	struct diff_result out;
@@ -277,6 +295,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test_setup_teardown(test_rst_before_syn_is_absolute, parse_script, free_script),
 	cmocka_unit_test_setup_teardown(test_ack_sent_alone_or_carried_is_a_deviation, parse_script, free_script),
 	cmocka_unit_test_setup_teardown(test_timer_segment_before_next_event_aligns, parse_script, free_script),
+	cmocka_unit_test_setup_teardown(test_timer_segment_before_late_next_event_aligns, parse_script, free_script),
 	cmocka_unit_test_setup_teardown(test_timer_segments_far_apart_do_not_align, parse_script, free_script),
 	cmocka_unit_test_setup_teardown(test_late_events_are_not_timing_findings, parse_script, free_script),
 	cmocka_unit_test_setup_teardown(test_late_reply_is_a_timing_finding, parse_script, free_script),
