@@ -4,7 +4,9 @@
 #   fuzz_diff_lwip  without sanitizers (the `fuzz-perf` preset: build/fuzz-perf),
 # each on one core (taskset) for SECONDS (60) from its seed corpus, with the
 # flags of its .options file. Known findings of lwIP are passed over
-# in-process, as in CI. The figures and libFuzzer's final statistics go to
+# in-process, as in CI, and a new one is printed and passed over too
+# (FZ_CONTINUE=1: a benchmark measures speed; ci/fuzz.sh is where a new
+# finding fails). Open it with FZ_SAVE_DIR. The figures and libFuzzer's final statistics go to
 # bench/results/fuzz_lwip.txt and bench/results/fuzz_diff_lwip.txt. Goals:
 # fuzz_lwip >= 30,000 exec/s, fuzz_diff_lwip >= 15,000 exec/s.
 # Exec per CPU second is printed too: it stays meaningful on a shared machine.
@@ -18,6 +20,7 @@ shift $(( $# > 2 ? 2 : $# ))
 names=("$@")
 [ ${#names[@]} -gt 0 ] || names=(lwip diff_lwip)
 . ci/fuzz-flags.sh
+export FZ_CONTINUE=1
 scratch_root=/tmp
 [ -d /dev/shm ] && [ -w /dev/shm ] && scratch_root=/dev/shm
 
@@ -48,10 +51,10 @@ for t in "${names[@]}"; do
     echo "exec/s: $execs"
     echo "exec per CPU second: $(awk -v u="$units" -v c="$cpu_s" 'BEGIN { printf "%.0f", (c > 0 ? u / c : 0) }')" \
          "($units executions in ${cpu_s}s of CPU)"
-    echo "known findings passed over:"
-    grep -oE 'known finding [^:]+' "$tmp.log" | sort | uniq -c || true
+    echo "known findings passed over:" $(grep -oE 'known finding [^:]+' "$tmp.log" | sed 's/known finding //' | sort -u)
+    echo "new findings printed: $(grep -cE '^fuzz_[a-z_]+: (differ violation|lwIP assertion|invariant)' "$tmp.log" || true)"
     echo "--- libFuzzer:"
-    grep -E '^(stat::|#[0-9]+.*(INITED|DONE))|SUMMARY|^fuzz_[a-z_]+: ' "$tmp.log" | grep -v 'known finding' || true
+    grep -E '^(stat::|#[0-9]+.*(INITED|DONE))|SUMMARY|deviations/timings' "$tmp.log" || true
   } | tee "bench/results/fuzz_$t.txt"
   rm -rf "$tmp" "$tmp.log" "$tmp.times"
 done

@@ -24,7 +24,8 @@
  * the actions first: they would make the script SKIP on lwIP. So is
  * NEW_PEER: the differ makes sequence numbers relative to one connection's
  * ISNs per script, and a second connection's RSTs (SEQ=0) then differ by
- * the two stacks' ISNs — not a finding of either stack.
+ * the two stacks' ISNs — not a finding of either stack; for the same
+ * reason an input keeps one connection (keep_modelled).
  *
  * FZ_SCRIPT=FILE writes the script an input becomes, for `tcpcheck diff
  * --target lwip FILE` (how a violation becomes a readable reproducer). */
@@ -92,12 +93,21 @@ static void kind_of(const struct diff_finding *f, char *buf, size_t cap)
 		n += (size_t)snprintf(buf + n, cap - n, "%s%s", i ? "," : "", f->fields[i].name);
 }
 
-/* Without the verbs lwIP does not model (and NEW_PEER). Returns the new count. */
+/* Without the verbs lwIP does not model, and with one connection of one
+ * side: the first LISTEN or CONNECT decides, later CONNECTs (and a LISTEN
+ * after a CONNECT) go, as NEW_PEER does. Returns the new count. */
 static size_t keep_modelled(struct fz_action *a, size_t n)
 {
 	size_t i, k = 0;
+	bool opened = false, active = false;
 	for (i = 0; i < n; i++) {
 		enum fz_verb v = a[i].verb;
+		if (a[i].kind == FZ_VERB && (v == FZ_V_CONNECT || v == FZ_V_LISTEN)) {
+			if (opened && (v == FZ_V_CONNECT || active))
+				continue;
+			active = !opened ? v == FZ_V_CONNECT : active;
+			opened = true;
+		}
 		if (a[i].kind == FZ_VERB &&
 		    (v == FZ_V_RCVBUF || v == FZ_V_SNDBUF || v == FZ_V_MAXSEG ||
 		     v == FZ_V_USER_TIMEOUT || v == FZ_V_OOBINLINE || v == FZ_V_RECVERR ||
