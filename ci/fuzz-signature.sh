@@ -11,7 +11,8 @@
 # the source line of the SUMMARY ("src/core/tcp_in.c:1984").
 signature() {
   local logf=$1 kind frames
-  kind=$(grep -m1 -oE 'invariant violated: [a-z0-9-]+|lwIP assertion "[^"]*" failed at [^ :]+|differ violation: [^ ]+ [^ ]+|ERROR: AddressSanitizer: [a-zA-Z-]+|runtime error: [^:]*|Assertion `[^'"'"']*'"'"' failed|ERROR: libFuzzer: [a-z-]+' "$logf" || true)
+  # (not the one-line notes of known findings a run passed over)
+  kind=$(grep -v 'known finding ' "$logf" | grep -m1 -oE 'invariant violated: [a-z0-9-]+|lwIP assertion "[^"]*" failed at [^ :]+|differ violation: [^ ]+ [^ ]+|ERROR: AddressSanitizer: [a-zA-Z-]+|runtime error: [^:]*|Assertion `[^'"'"']*'"'"' failed|ERROR: libFuzzer: [a-z-]+' || true)
   if [[ $kind == "runtime error: "* ]]; then
     kind=$(sed -E 's/[0-9]+/N/g' <<<"$kind")
     frames=$(grep -m1 -oE 'SUMMARY: UndefinedBehaviorSanitizer: [a-z-]+ [^ ]+' "$logf" |
