@@ -73,6 +73,28 @@ static void inherit(struct ref_sock *c, const struct ref_sock *l)
 	c->ttl = l->ttl;
 }
 
+/* Text or FIN on a SYN that does not complete a handshake (§3.10.7.2 in
+ * LISTEN, §3.10.7.3 a simultaneous open) is "queued for processing later"
+ * (profile syn_text_queued): its text, up to the window, waits in the
+ * receive queue past its end, and both are processed once ESTABLISHED
+ * (ref_in_sync.c). */
+static void hold_syn_text(struct ref_stack *st, struct ref_sock *s, const struct ref_in *in)
+{
+	struct ref_tcb *t = &s->tcb;
+	uint32_t n = in->len, wnd = t->rcv_adv - t->rcv_nxt;
+
+	if (!st->prof->syn_text_queued) {
+		ref__event(st, REF_EV_NOTE, REF_R_SYN_TEXT_NOT_QUEUED, s, 0);
+		return;
+	}
+	if (n > wnd)
+		n = wnd;
+	ref__ring_write_at(&t->rcvq, 0, in->data, n);
+	t->syn_text_len = n;
+	t->syn_fin = in->fin && n == in->len;
+	ref__event(st, REF_EV_NOTE, REF_R_SYN_TEXT_QUEUED, s, 0);
+}
+
 void ref__syn_learn(struct ref_stack *st, struct ref_sock *s, const struct ref_in *in,
 		    bool syn_ack)
 {
@@ -89,8 +111,8 @@ void ref__syn_learn(struct ref_stack *st, struct ref_sock *s, const struct ref_i
 		t->max_snd_wnd = t->snd_wnd;
 	t->last_ack_sent = t->rcv_nxt;
 	ref__opts_syn_received(st, s, in, syn_ack);
-	if (in->len || in->fin)
-		ref__event(st, REF_EV_NOTE, REF_R_SYN_TEXT_NOT_QUEUED, s, 0);
+	if ((in->len || in->fin) && !syn_ack)
+		hold_syn_text(st, s, in); /* a SYN-ACK's text is processed at once */
 }
 
 /* A new connection record for a SYN to a listener, or NULL (dropped). */

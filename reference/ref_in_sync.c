@@ -364,6 +364,36 @@ static bool ack_common(struct ref_stack *st, struct ref_sock *s, struct ref_in *
 	return true;
 }
 
+/* ESTABLISHED from SYN-RECEIVED: the text and FIN queued from the SYN
+ * (profile syn_text_queued) are processed now, before the text of the
+ * segment that made it ESTABLISHED (which loses what overlaps them). */
+static void process_held_text(struct ref_stack *st, struct ref_sock *s, struct ref_in *in)
+{
+	struct ref_tcb *t = &s->tcb;
+	uint32_t n = t->syn_text_len, d;
+
+	if (n == 0 && !t->syn_fin)
+		return;
+	ref__event(st, REF_EV_NOTE, REF_R_SYN_TEXT_PROCESSED, s, 0);
+	t->syn_text_len = 0;
+	t->rcvq.len += n;
+	t->rcv_unacked += n;
+	t->rcv_nxt += n;
+	if (t->syn_fin) {
+		t->syn_fin = false;
+		t->ooo.fin = true; /* reached by the eighth step, check_fin */
+		t->ooo.fin_seq = t->rcv_nxt;
+	}
+	if (n)
+		ref__ack_now(st, s, REF_R_SYN_TEXT_PROCESSED);
+	if (in->len && seq_lt(in->seq, t->rcv_nxt)) {
+		d = t->rcv_nxt - in->seq < in->len ? t->rcv_nxt - in->seq : in->len;
+		in->seq += d;
+		in->data += d;
+		in->len -= d;
+	}
+}
+
 static bool ack_syn_received(struct ref_stack *st, struct ref_sock *s, struct ref_in *in)
 {
 	struct ref_tcb *t = &s->tcb;
@@ -382,6 +412,7 @@ static bool ack_syn_received(struct ref_stack *st, struct ref_sock *s, struct re
 	ref__cc_established(st, s);
 	if (!ack_common(st, s, in))
 		return false;
+	process_held_text(st, s, in);
 	if (t->passive) {
 		if (t->syn_retransmitted && !t->have_rtt) /* RFC 6298 (5.7) */
 			t->rto = st->prof->rto_syn_fallback;

@@ -208,6 +208,10 @@ struct ref_tcb {
 	struct ref_ring sndq;
 	struct ref_ring rcvq;
 	struct ref_ooo ooo;
+	/* text (in rcvq past its end) and FIN that came on a SYN, queued for
+	 * processing once ESTABLISHED (profile syn_text_queued) */
+	uint32_t syn_text_len;
+	bool syn_fin;
 };
 
 /* ---- socket slot ------------------------------------------------------------ */

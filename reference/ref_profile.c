@@ -64,6 +64,7 @@ static const struct ref_profile profile_rfc = {
 
 	.rst_in_time_wait_closes = true,
 	.syn_rcvd_passive_syn_to_listen = true,
+	.syn_text_queued = true,     /* §3.10.7.2: "should be queued" */
 	.bad_option = REF_BADOPT_DROP,
 
 	.icmp_soft_aborts_syn_sent = false, /* MUST-56 */
@@ -164,6 +165,7 @@ static const struct ref_profile profile_linux = {
 
 	.rst_in_time_wait_closes = true,
 	.syn_rcvd_passive_syn_to_listen = true,
+	.syn_text_queued = false,    /* dropped without TCP Fast Open; the peer resends */
 	.bad_option = REF_BADOPT_DROP,
 
 	.icmp_soft_aborts_syn_sent = false, /* MUST-56 */
@@ -263,6 +265,7 @@ static const struct ref_profile profile_lwip = {
 
 	.rst_in_time_wait_closes = false, /* tcp_timewait_input ignores RST (RFC 1337) */
 	.syn_rcvd_passive_syn_to_listen = true,
+	.syn_text_queued = false,    /* tcp_listen_input ignores it */
 	.bad_option = REF_BADOPT_DROP,
 
 	.icmp_soft_aborts_syn_sent = false, /* ICMP errors never reach TCP */
@@ -365,7 +368,7 @@ static const struct key keys[] = {
 	B(keepalive_garbage_octet),
 	B(rfc5961_rst), B(rfc5961_syn), B(rfc5961_ack), N(challenge_ack_limit, K_U32, 1000000000),
 	T(challenge_ack_period),
-	B(rst_in_time_wait_closes), B(syn_rcvd_passive_syn_to_listen),
+	B(rst_in_time_wait_closes), B(syn_rcvd_passive_syn_to_listen), B(syn_text_queued),
 	{ "bad_option", K_ENUM, F(bad_option), 0, badopt_names },
 	B(icmp_soft_aborts_syn_sent), B(icmp_hard_aborts_synchronized), B(icmp_check_seq),
 	N(ttl, K_U8, 255), N(tos, K_U8, 255),

@@ -192,9 +192,14 @@ struct ref_profile {
 	/* ---- choices in §3.10 ----
 	 * rst_in_time_wait_closes: §3.10.7.4 closes; RFC 1337 would ignore.
 	 * syn_rcvd_passive_syn_to_listen: §3.10.7.4 fourth, back to LISTEN.
+	 * syn_text_queued: §3.10.7.2 third, text or FIN on a SYN in LISTEN
+	 *   "should be queued for processing later": held, then processed
+	 *   (and acknowledged) once the handshake's ACK makes the connection
+	 *   ESTABLISHED; off: dropped, and the peer sends it again.
 	 * bad_option: MUST-7 "MUST handle an illegal option length" — how. */
 	bool rst_in_time_wait_closes;
 	bool syn_rcvd_passive_syn_to_listen;
+	bool syn_text_queued;
 	enum ref_bad_option_action bad_option;
 
 	/* ---- ICMP, §3.9.2.2 ---- (MUST-56 / RFC 5461; SHLD-26; RFC 5927 §4.1) */

@@ -58,7 +58,13 @@
 	  "LISTEN: no room for a new connection; the SYN is dropped")                             \
 	X(SYN_TEXT_NOT_QUEUED, "3.10.7.2-syn-text", "§3.10.7.2", NULL,                            \
 	  "text or FIN carried on a SYN is not acknowledged nor delivered; the peer sends it "    \
-	  "again after the handshake")                                                             \
+	  "again after the handshake (profile syn_text_queued off)")                               \
+	X(SYN_TEXT_QUEUED, "3.10.7.2-syn-text-queued", "§3.10.7.2", NULL,                         \
+	  "text or FIN carried on a SYN is queued for processing later, once the connection is "  \
+	  "ESTABLISHED")                                                                           \
+	X(SYN_TEXT_PROCESSED, "3.10.7.4-syn-text-processed", "§3.10.7.4", NULL,                   \
+	  "the handshake's ACK made the connection ESTABLISHED: the text queued from the SYN is "  \
+	  "processed now and acknowledged")                                                        \
 	/* ---- SYN-SENT ---- */                                                                  \
 	X(OPEN_SYN, "3.10.1-syn", "§3.10.1", "MUST-14",                                           \
 	  "active OPEN: <SEQ=ISS><CTL=SYN> with the MSS option; SYN-SENT")                         \

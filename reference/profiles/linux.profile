@@ -71,6 +71,7 @@ challenge_ack_period = 0us
 # ---- choices in §3.10 ----
 rst_in_time_wait_closes = on  # tcp_rfc1337 = 0
 syn_rcvd_passive_syn_to_listen = on
+syn_text_queued = off  # without TCP Fast Open the text is dropped; the peer resends
 bad_option = drop
 
 # ---- ICMP, §3.9.2.2 ----

@@ -73,6 +73,7 @@ challenge_ack_period = 5s
 # ---- choices in §3.10 ----
 rst_in_time_wait_closes = on
 syn_rcvd_passive_syn_to_listen = on
+syn_text_queued = on  # §3.10.7.2: "should be queued for processing later"
 bad_option = drop
 
 # ---- ICMP, §3.9.2.2 ----

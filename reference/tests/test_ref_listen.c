@@ -334,10 +334,15 @@ static void test_listen_ip_options_ignored_must_50(void **state)
 	assert_int_equal(fx->out[0].seg.ip_opts_len, 0);
 }
 
+static void no_syn_queue(struct ref_stack_config *c) { c->profile.syn_text_queued = false; }
+
+/* Profile syn_text_queued off (Linux, lwIP): the text is dropped and the
+ * peer sends it again after the handshake. */
 static void test_listen_syn_text_not_acknowledged(void **state)
 {
-	struct fx *fx = *state;
+	struct fx *fx = fx_new_cfg(SEG_IPV4, no_syn_queue);
 
+	(void)state;
 	fx_listen(fx, 8);
 	fx_in_data(fx, SEG_SYN | SEG_FIN, fx_p(fx, 0), 0, 50);
 	fx->iss = fx->out[0].seg.seq;
@@ -349,6 +354,51 @@ static void test_listen_syn_text_not_acknowledged(void **state)
 	assert_true(fx->fd >= 0);
 	fx_advance(fx, 200 * FX_MS);
 	fx_expect(fx, SEG_ACK, fx_s(fx, 1), fx_p(fx, 51), 0);
+	fx_free(fx);
+}
+
+/* §3.10.7.2 third: "any other control or text should be queued for
+ * processing later" — the SYN-ACK acknowledges the SYN only; the ACK that
+ * makes the connection ESTABLISHED has the text and FIN processed. */
+static void test_listen_syn_text_queued_until_established(void **state)
+{
+	struct fx *fx = *state;
+	char buf[64];
+
+	fx_listen(fx, 8);
+	fx_in_data(fx, SEG_SYN | SEG_FIN, fx_p(fx, 0), 0, 50);
+	fx->iss = fx->out[0].seg.seq;
+	fx_expect(fx, SEG_SYN | SEG_ACK, fx_s(fx, 0), fx_p(fx, 1), 0);
+	assert_true(fx_event_seen(fx, REF_R_SYN_TEXT_QUEUED));
+	fx_in_data(fx, SEG_ACK, fx_p(fx, 1), fx_s(fx, 1), 0);
+	assert_true(fx_event_seen(fx, REF_R_SYN_TEXT_PROCESSED));
+	while (fx_pending(fx) > 1)
+		fx_expect(fx, SEG_ACK, fx_s(fx, 1), fx_p(fx, 51), 0);
+	fx_expect(fx, SEG_ACK, fx_s(fx, 1), fx_p(fx, 52), 0); /* text and FIN */
+	fx->fd = ref_accept(fx->st, fx->lfd, NULL, fx->now);
+	assert_true(fx->fd >= 0);
+	assert_int_equal(fx_state(fx), REF_CLOSE_WAIT);
+	assert_int_equal(ref_recv(fx->st, fx->fd, buf, sizeof buf, 0, fx->now), 50);
+}
+
+/* The peer that resent the SYN's text with its ACK gets it delivered once. */
+static void test_listen_syn_text_resent_with_ack_delivered_once(void **state)
+{
+	struct fx *fx = *state;
+	char buf[128];
+
+	fx_listen(fx, 8);
+	fx_in_data(fx, SEG_SYN, fx_p(fx, 0), 0, 30);
+	fx->iss = fx->out[0].seg.seq;
+	fx_expect(fx, SEG_SYN | SEG_ACK, fx_s(fx, 0), fx_p(fx, 1), 0);
+	fx_in_data(fx, SEG_ACK | SEG_PSH, fx_p(fx, 1), fx_s(fx, 1), 40); /* 30 again, 10 new */
+	fx->fd = ref_accept(fx->st, fx->lfd, NULL, fx->now);
+	assert_true(fx->fd >= 0);
+	assert_int_equal(ref_recv(fx->st, fx->fd, buf, sizeof buf, 0, fx->now), 40);
+	fx_advance(fx, 500 * FX_MS);
+	while (fx_pending(fx) > 1)
+		fx_expect(fx, SEG_ACK, fx_s(fx, 1), fx_p(fx, 31), 0);
+	fx_expect(fx, SEG_ACK, fx_s(fx, 1), fx_p(fx, 41), 0);
 }
 
 static void test_listen_backlog_full_drops_syn(void **state)
@@ -678,7 +728,9 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test_setup_teardown(test_listen_illegal_option_length_dropped_must_7, fx_setup, fx_teardown),
 	cmocka_unit_test_setup_teardown(test_listen_bytes_after_eol_ignored_must_69, fx_setup, fx_teardown),
 	cmocka_unit_test_setup_teardown(test_listen_ip_options_ignored_must_50, fx_setup, fx_teardown),
-	cmocka_unit_test_setup_teardown(test_listen_syn_text_not_acknowledged, fx_setup, fx_teardown),
+	cmocka_unit_test(test_listen_syn_text_not_acknowledged),
+	cmocka_unit_test_setup_teardown(test_listen_syn_text_queued_until_established, fx_setup, fx_teardown),
+	cmocka_unit_test_setup_teardown(test_listen_syn_text_resent_with_ack_delivered_once, fx_setup, fx_teardown),
 	cmocka_unit_test_setup_teardown(test_listen_backlog_full_drops_syn, fx_setup, fx_teardown),
 	cmocka_unit_test_setup_teardown(test_listen_accept_returns_established_connection, fx_setup, fx_teardown),
 	cmocka_unit_test_setup_teardown(test_listen_ipv6_syn_ack_mss_1440, fx_setup6, fx_teardown),
