@@ -45,6 +45,14 @@ extern struct lws lws_g;
 /* lwip_sock.c: the verbs, unguarded (lwip_stack.c guards them). */
 int lws_sock_call(const struct tgt_call *c, struct tgt_result *res);
 int lws_sock_finish(struct tgt_result *res);
+/* lwip_sock.c: let go of the pcbs lwIP has put in TIME-WAIT. A socket
+ * that only shut down its sending side still holds its pcb when the
+ * peer's FIN takes it to TIME-WAIT, and tcp_slowtmr() frees TIME-WAIT pcbs
+ * 2 MSL later without any callback: the socket would keep a dangling
+ * pointer (found by fuzz_lwip; docs/findings/lwip.md lwip-tw-free).
+ * Called after every packet lwIP takes in. */
+void lws_sock_sweep(void);
+
 /* lwip_sock.c: forget every descriptor (their pbufs are freed with lwIP's
  * blocks) and the pending verb. */
 void lws_sock_reset(void);

@@ -750,6 +750,23 @@ int lws_sock_call(const struct tgt_call *c, struct tgt_result *res)
 	return rc;
 }
 
+void lws_sock_sweep(void)
+{
+	struct tcp_pcb *p;
+	size_t i;
+	for (p = tcp_tw_pcbs; p; p = p->next)
+		for (i = 0; i < MAX_SOCKS; i++) {
+			struct lsock *s = &socks[i];
+			if (!s->used || s->pcb != p)
+				continue;
+			tcp_arg(p, NULL);
+			tcp_recv(p, NULL);
+			tcp_err(p, NULL);
+			s->pcb = NULL; /* lwIP frees TIME-WAIT pcbs without a callback */
+			s->fin = true;
+		}
+}
+
 void lws_sock_reset(void)
 {
 	memset(socks, 0, sizeof socks); /* their pbufs: lwIP's blocks, freed with them */

@@ -240,6 +240,7 @@ static int inject_unguarded(const uint8_t *pkt, size_t len)
 	pbuf_take(p, pkt, (u16_t)len);
 	if (nif.input(p, &nif) != ERR_OK)
 		pbuf_free(p);
+	lws_sock_sweep();
 	return 0;
 }
 
