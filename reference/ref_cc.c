@@ -63,7 +63,8 @@ void ref__cc_established(struct ref_stack *st, struct ref_sock *s)
 	t->cwnd = initial_window(st, s);
 	if (st->prof->iw_one_after_syn_loss && t->syn_retransmitted)
 		t->cwnd = ref__smss(s); /* a SYN or SYN,ACK was lost */
-	t->ssthresh = UINT32_MAX;
+	t->ssthresh = st->prof->ssthresh_segments ? st->prof->ssthresh_segments * ref__smss(s)
+						  : UINT32_MAX;
 }
 
 uint32_t ref__cc_window(const struct ref_stack *st, const struct ref_sock *s)

@@ -95,6 +95,7 @@ static const struct ref_profile profile_rfc = {
 
 	.cc = REF_CC_NEWRENO,        /* RFC 5681 + RFC 6582 */
 	.iw_segments = 0,            /* RFC 5681 §3.1 table */
+	.ssthresh_segments = 0,      /* RFC 5681 §3.1: "arbitrarily high" */
 	.iw_one_after_syn_loss = true, /* RFC 5681 §3.1 MUST */
 	.abc_limit = 1,              /* RFC 5681 (2): cwnd += min(N, SMSS) */
 	.dupthresh = 3,              /* RFC 5681 §3.2 */
@@ -196,6 +197,7 @@ static const struct ref_profile profile_linux = {
 
 	.cc = REF_CC_RENO,        /* pinned: the namespace cannot pick cubic */
 	.iw_segments = 10,           /* TCP_INIT_CWND */
+	.ssthresh_segments = 0,      /* RFC 5681 §3.1: "arbitrarily high" */
 	.iw_one_after_syn_loss = true, /* RFC 5681 §3.1 MUST */
 	.abc_limit = 1,              /* RFC 5681 (2): cwnd += min(N, SMSS) */
 	.dupthresh = 3,              /* RFC 5681 §3.2 */
@@ -296,6 +298,7 @@ static const struct ref_profile profile_lwip = {
 
 	.cc = REF_CC_RENO,           /* any new ACK ends fast recovery */
 	.iw_segments = 0,            /* LWIP_TCP_CALC_INITIAL_CWND (RFC 3390) */
+	.ssthresh_segments = 0,      /* RFC 5681 §3.1: "arbitrarily high" */
 	.iw_one_after_syn_loss = false,
 	.abc_limit = 2,              /* tcp_in.c: L = 2 SMSS */
 	.dupthresh = 3,
@@ -379,7 +382,8 @@ static const struct key keys[] = {
 	{ "syn_options", K_STR, F(syn_options), REF_PROFILE_OPTS_MAX, NULL },
 	{ "synack_options", K_STR, F(synack_options), REF_PROFILE_OPTS_MAX, NULL },
 	{ "cc", K_ENUM, F(cc), 0, cc_names },
-	N(iw_segments, K_U32, 1000), B(iw_one_after_syn_loss), N(abc_limit, K_U32, 1000),
+	N(iw_segments, K_U32, 1000), N(ssthresh_segments, K_U32, 1000000),
+	B(iw_one_after_syn_loss), N(abc_limit, K_U32, 1000),
 	N(dupthresh, K_U32, 1000), B(limited_transmit), B(idle_restart), B(sack_recovery),
 	N(max_backlog, K_U32, 1000000),
 };

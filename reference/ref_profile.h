@@ -265,6 +265,9 @@ struct ref_profile {
 	 *   otherwise (RFC 6928: 10). iw_one_after_syn_loss: §3.1 "If the SYN or
 	 *   SYN/ACK is lost, the initial window ... MUST consist of no more than
 	 *   one full-sized segment" (RFC 6928 relaxes it).
+	 * ssthresh_segments: §3.1 "The initial value of ssthresh SHOULD be set
+	 *   arbitrarily high ... but it may be reduced" — 0 is arbitrarily
+	 *   high; N segments otherwise (@config ssthresh).
 	 * abc_limit: §3.1 slow start "cwnd += min (N, SMSS)" — L of RFC 3465,
 	 *   in SMSS. dupthresh: §3.2 "three duplicate ACKs". limited_transmit:
 	 *   RFC 3042 "SHOULD". idle_restart: §4.1 "SHOULD set cwnd to no more
@@ -273,6 +276,7 @@ struct ref_profile {
 	 *   below the highest SACKed octet and never SACKed data. */
 	enum ref_cc_algo cc;
 	uint32_t iw_segments;
+	uint32_t ssthresh_segments;
 	bool iw_one_after_syn_loss;
 	uint32_t abc_limit;
 	uint32_t dupthresh;

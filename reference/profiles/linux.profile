@@ -109,6 +109,7 @@ synack_options = mss,sackok,ts,nop,ws
 # ---- congestion control, RFC 5681, RFC 6582, RFC 3042, RFC 6675 ----
 cc = reno  # pinned: the namespace cannot pick cubic unless the host allows it
 iw_segments = 10  # TCP_INIT_CWND
+ssthresh_segments = 0  # TCP_INFINITE_SSTHRESH (a new connection has no cached metrics)
 iw_one_after_syn_loss = on
 abc_limit = 1
 dupthresh = 3

@@ -108,6 +108,7 @@ synack_options = mss,nop,nop,ts,nop,ws,nop,nop,sackok
 # ---- congestion control, RFC 5681, RFC 6582, RFC 3042, RFC 6675 ----
 cc = reno  # plain Reno
 iw_segments = 0
+ssthresh_segments = 0
 iw_one_after_syn_loss = off
 abc_limit = 2  # L = 2 SMSS
 dupthresh = 3

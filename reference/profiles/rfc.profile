@@ -111,6 +111,7 @@ synack_options = mss,sackok,ts,nop,ws
 # ---- congestion control, RFC 5681, RFC 6582, RFC 3042, RFC 6675 ----
 cc = newreno
 iw_segments = 0  # 0 = RFC 5681 §3.1 table (4/3/2 segments by SMSS)
+ssthresh_segments = 0  # 0 = "arbitrarily high" (RFC 5681 §3.1); N segments otherwise
 iw_one_after_syn_loss = on  # RFC 5681 §3.1 MUST
 abc_limit = 1  # cwnd += min(N, SMSS)
 dupthresh = 3

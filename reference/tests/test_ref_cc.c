@@ -43,6 +43,31 @@ static struct fx *ten_out(fx_tweak tweak)
 	return fx;
 }
 
+static void ss2(struct ref_stack_config *c)
+{
+	c->profile.iw_segments = 2;
+	c->profile.ssthresh_segments = 2;
+}
+
+/* RFC 5681 §3.1: ssthresh "may be reduced" from arbitrarily high; at
+ * cwnd >= ssthresh the connection is in congestion avoidance from its first
+ * ACK: a whole window acknowledged adds one SMSS (2, 3, 4 segments), where
+ * slow start would double it. */
+static void test_established_rfc5681_3_1_avoidance_from_initial_ssthresh(void **state)
+{
+	struct fx *fx = fx_new_cfg(SEG_IPV4, ss2);
+
+	(void)state;
+	fx_established(fx);
+	assert_int_equal(fx_write(fx, 20 * SMSS), 20 * SMSS);
+	assert_int_equal(sent_segments(fx), 2);
+	ack(fx, 1 + 2 * SMSS);
+	assert_int_equal(sent_segments(fx), 3);
+	ack(fx, 1 + 5 * SMSS);
+	assert_int_equal(sent_segments(fx), 4);
+	fx_free(fx);
+}
+
 static void three_dupacks(struct fx *fx)
 {
 	ack(fx, 1);
@@ -324,6 +349,7 @@ static void test_established_challenge_acks_unthrottled(void **state)
 
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_established_rfc5681_3_1_initial_window),
+	cmocka_unit_test(test_established_rfc5681_3_1_avoidance_from_initial_ssthresh),
 	cmocka_unit_test(test_established_initial_window_from_profile),
 	cmocka_unit_test(test_established_rfc5681_3_1_slow_start),
 	cmocka_unit_test(test_established_rfc5681_3_1_congestion_avoidance),

@@ -241,7 +241,15 @@ static int apply_setting(const struct tgt_setting *s, int family, struct lx_sett
 	} else if (!strcmp(k, "iw")) {
 		rc = parse_num(v, 1024, &n);
 		out->initcwnd = (uint32_t)n;
-	} else if (!strcmp(k, "asan")) {
+	} else if (!strcmp(k, "ssthresh")) {
+		/* tcp_init_metrics reads ssthresh only from the cached metrics of
+		 * an earlier connection to the peer (a route's RTAX_SSTHRESH is
+		 * ignored for a new destination), and no socket option sets it. */
+		snprintf(why, cap, "@config ssthresh=%s: Linux sets no initial ssthresh for a new "
+				   "connection (only from the cached metrics of an earlier one)",
+			 v);
+		return -ENOTSUP;
+	} else if (!strcmp(k, "asan")) {	} else if (!strcmp(k, "asan")) {
 		return 0; /* about sanitizer builds of in-process stacks: not the kernel */
 	} else if (!strcmp(k, "rto_min")) {
 		rc = rto_min(v, out, why, cap);

@@ -104,6 +104,13 @@ static int apply_setting(const struct tgt_setting *s, struct ref_stack_config *s
 		p->rfc5961_rst = p->rfc5961_syn = p->rfc5961_ack = b;
 	} else if (!strcmp(k, "rto_min")) {
 		rc = parse_seconds(v, &p->rto_min);
+	} else if (!strcmp(k, "ssthresh")) {
+		rc = parse_uint(v, 1000000, &n);
+		if (rc == 0 && n == 0)
+			rc = -EINVAL;
+		p->ssthresh_segments = (uint32_t)n;
+		if (p->cc == REF_CC_NONE)
+			p->cc = REF_CC_NEWRENO;
 	} else if (!strcmp(k, "iw")) {
 		rc = parse_uint(v, 1000, &n);
 		if (rc == 0 && n == 0)
