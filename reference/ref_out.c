@@ -206,6 +206,14 @@ static void rst_timestamp(const struct ref_stack *st, const struct ref_sock *s,
 	(void)seg_opts_add_ts(o, ref__ts_now(st, now), 0);
 }
 
+/* Is the RST of this abort the user's (§3.10.5 ABORT, a close that
+ * aborts), not one a segment drew? Profile abort_rst_ack applies to these. */
+static bool abort_by_user(enum ref_rule rule)
+{
+	return rule == REF_R_ABORT_RST || rule == REF_R_CLOSE_UNREAD_RST ||
+	       rule == REF_R_CLOSE_LINGER_ZERO || rule == REF_R_CLOSE_LISTEN;
+}
+
 void ref__send_rst_abort(struct ref_stack *st, struct ref_sock *s, enum ref_rule rule,
 			 uint64_t now)
 {
@@ -216,6 +224,10 @@ void ref__send_rst_abort(struct ref_stack *st, struct ref_sock *s, enum ref_rule
 	fill_ip(st, s, &e->seg);
 	e->seg.seq = s->tcb.snd_nxt; /* §3.10.5: <SEQ=SND.NXT><CTL=RST> */
 	e->seg.flags = SEG_RST;
+	if (st->prof->abort_rst_ack && abort_by_user(rule)) { /* Linux, lwIP */
+		e->seg.flags |= SEG_ACK;
+		e->seg.ack = s->tcb.rcv_nxt;
+	}
 	rst_timestamp(st, s, &e->seg.opts, now);
 }
 

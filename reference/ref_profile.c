@@ -50,6 +50,7 @@ static const struct ref_profile profile_rfc = {
 	.msl = 120 * SEC,            /* §3.4.2: MSL = 2 minutes */
 	.rst_on_close_unread = true, /* SHLD-3 */
 	.rst_on_data_after_close = true, /* SHLD-3 */
+	.abort_rst_ack = false,       /* §3.10.5: <SEQ=SND.NXT><CTL=RST> */
 	.fin_wait_2_timeout = 0,
 
 	.keepalive = false,          /* MUST-25 */
@@ -152,6 +153,7 @@ static const struct ref_profile profile_linux = {
 	.msl = 30 * SEC,             /* TIME-WAIT is TCP_TIMEWAIT_LEN = 60 s = 2*MSL */
 	.rst_on_close_unread = true, /* SHLD-3 */
 	.rst_on_data_after_close = true, /* SHLD-3 */
+	.abort_rst_ack = true,        /* tcp_send_active_reset: TCPHDR_ACK | TCPHDR_RST */
 	.fin_wait_2_timeout = 60 * SEC, /* tcp_fin_timeout */
 
 	.keepalive = false,          /* MUST-25 */
@@ -253,6 +255,7 @@ static const struct ref_profile profile_lwip = {
 	.msl = 60 * SEC,             /* TCP_MSL */
 	.rst_on_close_unread = true, /* tcp_close_shutdown: data not tcp_recved */
 	.rst_on_data_after_close = true, /* TF_RXCLOSED */
+	.abort_rst_ack = true,        /* tcp_abandon -> tcp_rst: ACK = rcv_nxt */
 	.fin_wait_2_timeout = 20 * SEC, /* TCP_FIN_WAIT_TIMEOUT, after close() */
 
 	.keepalive = false,
@@ -366,7 +369,8 @@ static const struct key keys[] = {
 	T(delack_time), N(delack_segments, K_U32, 1000), B(ack_out_of_order_now),
 	B(ack_gap_fill_now), { "ack_fin_now", K_ENUM, F(ack_fin_now), 0, ack_fin_names },
 	N(quickack, K_U32, 1000), T(delack_before_text),
-	T(msl), B(rst_on_close_unread), B(rst_on_data_after_close), T(fin_wait_2_timeout),
+	T(msl), B(rst_on_close_unread), B(rst_on_data_after_close), B(abort_rst_ack),
+	T(fin_wait_2_timeout),
 	B(keepalive), T(keepalive_idle), T(keepalive_intvl), N(keepalive_count, K_U32, 1000000),
 	B(keepalive_garbage_octet),
 	B(rfc5961_rst), B(rfc5961_syn), B(rfc5961_ack), N(challenge_ack_limit, K_U32, 1000000000),

@@ -156,10 +156,16 @@ struct ref_profile {
 	 *   choice"; TIME-WAIT lasts 2*MSL (MUST-13).
 	 * rst_on_close_unread / rst_on_data_after_close: SHLD-3 / MAY-1, the
 	 *   half-duplex close. fin_wait_2_timeout: not in the RFC (0 = none);
-	 *   stacks reap orphans. */
+	 *   stacks reap orphans.
+	 * abort_rst_ack: the RST of an abort by the user (ABORT, a close with
+	 *   unread data, SO_LINGER 0): §3.10.5 "<SEQ=SND.NXT><CTL=RST>" (off);
+	 *   on: RST,ACK with ACK = RCV.NXT (Linux tcp_send_active_reset). The
+	 *   receiver checks only a RST's sequence number (§3.10.7.4 second),
+	 *   so both are valid. */
 	uint64_t msl;
 	bool rst_on_close_unread;
 	bool rst_on_data_after_close;
+	bool abort_rst_ack;
 	uint64_t fin_wait_2_timeout;
 
 	/* ---- keep-alive, §3.8.4 ----

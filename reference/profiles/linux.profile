@@ -52,6 +52,7 @@ delack_before_text = 1ms  # icsk_ack.ato is 0 until the first text (tcp_event_da
 msl = 30s  # TIME-WAIT is TCP_TIMEWAIT_LEN = 60 s = 2*MSL
 rst_on_close_unread = on
 rst_on_data_after_close = on
+abort_rst_ack = on  # tcp_send_active_reset: RST,ACK with ACK = RCV.NXT
 fin_wait_2_timeout = 60s  # tcp_fin_timeout
 
 # ---- keep-alive, §3.8.4 ----

@@ -51,6 +51,7 @@ delack_before_text = 250ms  # as delack_time
 msl = 60s  # TCP_MSL
 rst_on_close_unread = on
 rst_on_data_after_close = on
+abort_rst_ack = on  # tcp_abandon: tcp_rst with ACK = rcv_nxt
 fin_wait_2_timeout = 20s  # TCP_FIN_WAIT_TIMEOUT
 
 # ---- keep-alive, §3.8.4 ----

@@ -54,6 +54,7 @@ delack_before_text = 200ms
 msl = 120s  # §3.4.2: 2 minutes
 rst_on_close_unread = on
 rst_on_data_after_close = on
+abort_rst_ack = off  # §3.10.5: <SEQ=SND.NXT><CTL=RST>
 fin_wait_2_timeout = 0us
 
 # ---- keep-alive, §3.8.4 ----

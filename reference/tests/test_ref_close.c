@@ -510,6 +510,36 @@ static void test_close_with_unread_data_sends_rst_shld_3(void **state)
 	assert_int_equal(fx_state(fx), REF_CLOSED);
 }
 
+static void abort_rst_ack_on(struct ref_stack_config *c) { c->profile.abort_rst_ack = true; }
+
+/* Profile abort_rst_ack (Linux tcp_send_active_reset, lwIP tcp_abandon):
+ * the abort's RST carries ACK = RCV.NXT; the segment-drawn RST of text
+ * after close does not. */
+static void test_close_unread_rst_ack_profile(void **state)
+{
+	struct fx *fx = fx_new_cfg(SEG_IPV4, abort_rst_ack_on);
+	const struct fx_out *o;
+
+	(void)state;
+	fx_established(fx);
+	fx_in_data(fx, SEG_ACK, fx_p(fx, 1), fx_s(fx, 1), 10);
+	assert_int_equal(ref_close(fx->st, fx->fd, fx->now), 0);
+	fx_collect(fx);
+	o = fx_expect(fx, SEG_RST | SEG_ACK, fx_s(fx, 1), fx_p(fx, 11), 0);
+	assert_int_equal(o->rule, REF_R_CLOSE_UNREAD_RST);
+	fx_expect_none(fx);
+	fx_free(fx);
+	fx = fx_new_cfg(SEG_IPV4, abort_rst_ack_on);
+	fx_established(fx);
+	assert_int_equal(ref_close(fx->st, fx->fd, fx->now), 0);
+	fx_collect(fx);
+	fx_expect(fx, SEG_FIN | SEG_ACK, fx_s(fx, 1), fx_p(fx, 1), 0);
+	fx_in_data(fx, SEG_ACK, fx_p(fx, 1), fx_s(fx, 2), 10);
+	o = fx_expect(fx, SEG_RST, fx_s(fx, 2), 0, 0);
+	assert_int_equal(o->rule, REF_R_TEXT_AFTER_CLOSE_RST);
+	fx_free(fx);
+}
+
 static void test_close_then_data_arrives_rst_shld_3(void **state)
 {
 	struct fx *fx = *state;
@@ -662,6 +692,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test_setup_teardown(test_time_wait_text_ignored, fx_setup, fx_teardown),
 	cmocka_unit_test_setup_teardown(test_time_wait_blocks_reuse_of_four_tuple, fx_setup, fx_teardown),
 	cmocka_unit_test_setup_teardown(test_close_with_unread_data_sends_rst_shld_3, fx_setup, fx_teardown),
+	cmocka_unit_test(test_close_unread_rst_ack_profile),
 	cmocka_unit_test_setup_teardown(test_close_then_data_arrives_rst_shld_3, fx_setup, fx_teardown),
 	cmocka_unit_test_setup_teardown(test_close_linger_zero_aborts_with_rst, fx_setup, fx_teardown),
 	cmocka_unit_test_setup_teardown(test_close_orphan_completes_and_frees, fx_setup, fx_teardown),
