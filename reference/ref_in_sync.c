@@ -11,6 +11,7 @@ static bool in_state(const struct ref_sock *s, unsigned mask) { return (mask >> 
 
 #define ST(x) (1u << REF_##x)
 #define RECEIVING (ST(ESTABLISHED) | ST(FIN_WAIT_1) | ST(FIN_WAIT_2))
+#define AFTER_PEER_FIN (ST(CLOSE_WAIT) | ST(CLOSING) | ST(LAST_ACK))
 
 /* RCV.WND: what we offered beyond RCV.NXT. */
 static uint32_t rcv_wnd(const struct ref_tcb *t)
@@ -716,6 +717,10 @@ static void fin_reached(struct ref_stack *st, struct ref_sock *s, uint64_t now)
 	struct ref_tcb *t = &s->tcb;
 
 	if (s->rcv_done) { /* a second FIN: nothing to advance over */
+		if (st->prof->fin_after_fin_ignored && in_state(s, AFTER_PEER_FIN)) {
+			ref__drop(st, s, REF_R_FIN_AFTER_FIN_IGNORED);
+			return;
+		}
 		if (s->state == REF_TIME_WAIT)
 			t->t_2msl = ref__after(now, 2 * st->prof->msl);
 		ref__ack_now(st, s, REF_R_FIN_REMAIN);

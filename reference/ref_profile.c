@@ -66,6 +66,7 @@ static const struct ref_profile profile_rfc = {
 	.rst_in_time_wait_closes = true,
 	.syn_rcvd_passive_syn_to_listen = true,
 	.syn_text_queued = true,     /* §3.10.7.2: "should be queued" */
+	.fin_after_fin_ignored = false, /* §3.10.7.4 eighth: acknowledged, the state stays */
 	.bad_option = REF_BADOPT_DROP,
 
 	.icmp_soft_aborts_syn_sent = false, /* MUST-56 */
@@ -169,6 +170,7 @@ static const struct ref_profile profile_linux = {
 	.rst_in_time_wait_closes = true,
 	.syn_rcvd_passive_syn_to_listen = true,
 	.syn_text_queued = false,    /* dropped without TCP Fast Open; the peer resends */
+	.fin_after_fin_ignored = true, /* tcp_rcv_state_process step 7: not queued, no ACK */
 	.bad_option = REF_BADOPT_DROP,
 
 	.icmp_soft_aborts_syn_sent = false, /* MUST-56 */
@@ -271,6 +273,7 @@ static const struct ref_profile profile_lwip = {
 	.rst_in_time_wait_closes = false, /* tcp_timewait_input ignores RST (RFC 1337) */
 	.syn_rcvd_passive_syn_to_listen = true,
 	.syn_text_queued = false,    /* tcp_listen_input ignores it */
+	.fin_after_fin_ignored = true, /* tcp_receive takes nothing once it has the FIN */
 	.bad_option = REF_BADOPT_DROP,
 
 	.icmp_soft_aborts_syn_sent = false, /* ICMP errors never reach TCP */
@@ -376,6 +379,7 @@ static const struct key keys[] = {
 	B(rfc5961_rst), B(rfc5961_syn), B(rfc5961_ack), N(challenge_ack_limit, K_U32, 1000000000),
 	T(challenge_ack_period),
 	B(rst_in_time_wait_closes), B(syn_rcvd_passive_syn_to_listen), B(syn_text_queued),
+	B(fin_after_fin_ignored),
 	{ "bad_option", K_ENUM, F(bad_option), 0, badopt_names },
 	B(icmp_soft_aborts_syn_sent), B(icmp_hard_aborts_synchronized), B(icmp_check_seq),
 	N(ttl, K_U8, 255), N(tos, K_U8, 255),

@@ -202,10 +202,16 @@ struct ref_profile {
 	 *   "should be queued for processing later": held, then processed
 	 *   (and acknowledged) once the handshake's ACK makes the connection
 	 *   ESTABLISHED; off: dropped, and the peer sends it again.
+	 * fin_after_fin_ignored: §3.10.7.4 eighth, a FIN in CLOSE-WAIT, CLOSING
+	 *   or LAST-ACK "Remain in the ... state" and, as every FIN, is
+	 *   acknowledged (off). On: a second FIN after the peer's first (at or
+	 *   beyond RCV.NXT, which cannot be valid) is ignored without an ACK
+	 *   (Linux tcp_rcv_state_process, lwIP tcp_receive).
 	 * bad_option: MUST-7 "MUST handle an illegal option length" — how. */
 	bool rst_in_time_wait_closes;
 	bool syn_rcvd_passive_syn_to_listen;
 	bool syn_text_queued;
+	bool fin_after_fin_ignored;
 	enum ref_bad_option_action bad_option;
 
 	/* ---- ICMP, §3.9.2.2 ---- (MUST-56 / RFC 5461; SHLD-26; RFC 5927 §4.1) */

@@ -166,6 +166,9 @@
 	  "FIN in FIN-WAIT-2 (or FIN-WAIT-1 with our FIN acknowledged): TIME-WAIT for 2 MSL")     \
 	X(FIN_REMAIN, "3.10.7.4-fin-remain", "§3.10.7.4", NULL,                                   \
 	  "FIN in CLOSE-WAIT, CLOSING, LAST-ACK: the state does not change")                       \
+	X(FIN_AFTER_FIN_IGNORED, "3.10.7.4-fin-after-fin-ignored", "§3.10.7.4", NULL,             \
+	  "a second FIN in CLOSE-WAIT, CLOSING, LAST-ACK is ignored, not acknowledged (profile "   \
+	  "fin_after_fin_ignored)")                                                                \
 	/* ---- acknowledgments we send ---- */                                                   \
 	X(ACK_DELAYED, "3.8.6.3-delayed-ack", "§3.8.6.3", "MUST-40",                              \
 	  "delayed ACK sent when its timer expires, less than 0.5 s after the data (SHLD-18)")    \

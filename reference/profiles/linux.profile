@@ -73,6 +73,7 @@ challenge_ack_period = 0us
 rst_in_time_wait_closes = on  # tcp_rfc1337 = 0
 syn_rcvd_passive_syn_to_listen = on
 syn_text_queued = off  # without TCP Fast Open the text is dropped; the peer resends
+fin_after_fin_ignored = on  # tcp_rcv_state_process: at or past RCV.NXT in CLOSE-WAIT/CLOSING/LAST-ACK, ignored
 bad_option = drop
 
 # ---- ICMP, §3.9.2.2 ----

@@ -75,6 +75,7 @@ challenge_ack_period = 5s
 rst_in_time_wait_closes = on
 syn_rcvd_passive_syn_to_listen = on
 syn_text_queued = on  # §3.10.7.2: "should be queued for processing later"
+fin_after_fin_ignored = off  # §3.10.7.4 eighth: a FIN in CLOSE-WAIT, CLOSING, LAST-ACK is acknowledged
 bad_option = drop
 
 # ---- ICMP, §3.9.2.2 ----

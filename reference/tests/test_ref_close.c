@@ -198,6 +198,30 @@ static void test_close_wait_second_fin_at_rcv_nxt_remains(void **state)
 	assert_int_equal(fx_state(fx), REF_CLOSE_WAIT);
 }
 
+static void fin_after_fin_on(struct ref_stack_config *c) { c->profile.fin_after_fin_ignored = true; }
+
+/* Profile fin_after_fin_ignored (Linux, lwIP): the second FIN is ignored
+ * in CLOSE-WAIT and LAST-ACK, without an ACK. */
+static void test_second_fin_ignored_profile(void **state)
+{
+	struct fx *fx = fx_new_cfg(SEG_IPV4, fin_after_fin_on);
+
+	(void)state;
+	fx_close_wait(fx);
+	fx_in_data(fx, SEG_ACK | SEG_FIN, fx_p(fx, 2), fx_s(fx, 1), 0);
+	assert_true(fx_event_seen(fx, REF_R_FIN_AFTER_FIN_IGNORED));
+	fx_expect_none(fx);
+	assert_int_equal(fx_state(fx), REF_CLOSE_WAIT);
+	fx_free(fx);
+	fx = fx_new_cfg(SEG_IPV4, fin_after_fin_on);
+	fx_last_ack(fx);
+	fx_in_data(fx, SEG_ACK | SEG_FIN, fx_p(fx, 2), fx_s(fx, 1), 0);
+	assert_true(fx_event_seen(fx, REF_R_FIN_AFTER_FIN_IGNORED));
+	fx_expect_none(fx);
+	assert_int_equal(fx_state(fx), REF_LAST_ACK);
+	fx_free(fx);
+}
+
 /* ---- CLOSE-WAIT ---------------------------------------------------------------------------- */
 
 static void test_close_wait_read_returns_end_of_data_must_12(void **state)
@@ -668,6 +692,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test_setup_teardown(test_fin_wait_2_lasts_without_timeout, fx_setup, fx_teardown),
 	cmocka_unit_test_setup_teardown(test_fin_wait_2_orphan_timeout_from_profile, setup_fw2_timeout, fx_teardown),
 	cmocka_unit_test_setup_teardown(test_close_wait_second_fin_at_rcv_nxt_remains, fx_setup, fx_teardown),
+	cmocka_unit_test(test_second_fin_ignored_profile),
 	cmocka_unit_test_setup_teardown(test_close_wait_read_returns_end_of_data_must_12, fx_setup, fx_teardown),
 	cmocka_unit_test_setup_teardown(test_close_wait_can_still_send, fx_setup, fx_teardown),
 	cmocka_unit_test_setup_teardown(test_close_wait_text_after_fin_ignored, fx_setup, fx_teardown),
