@@ -472,6 +472,9 @@ static bool ack_time_wait(struct ref_stack *st, struct ref_sock *s, struct ref_i
 	} else if (in->seg->len > 0) {
 		s->tcb.t_2msl = ref__after(in->now, 2 * st->prof->msl);
 		ref__ack_now(st, s, REF_R_TIME_WAIT_TEXT_ACK);
+	} else if (st->prof->time_wait_ack_any && in->seg->seq != s->tcb.rcv_nxt) {
+		s->tcb.t_2msl = ref__after(in->now, 2 * st->prof->msl); /* Linux */
+		ref__ack_now(st, s, REF_R_TIME_WAIT_ACK_ANY);
 	}
 	return false;
 }

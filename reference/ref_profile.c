@@ -64,6 +64,7 @@ static const struct ref_profile profile_rfc = {
 	.rfc5961_ack = false,        /* MAY-12 */
 
 	.rst_in_time_wait_closes = true,
+	.time_wait_ack_any = false,   /* §3.10.7.4 fifth: only a FIN (or text) is acknowledged */
 	.syn_rcvd_passive_syn_to_listen = true,
 	.syn_text_queued = true,     /* §3.10.7.2: "should be queued" */
 	.fin_after_fin_ignored = false, /* §3.10.7.4 eighth: acknowledged, the state stays */
@@ -168,6 +169,7 @@ static const struct ref_profile profile_linux = {
 	.rfc5961_ack = true,         /* Linux always applies RFC 5961 */
 
 	.rst_in_time_wait_closes = true,
+	.time_wait_ack_any = true,    /* tcp_timewait_state_process: in window is seq == rcv_nxt only */
 	.syn_rcvd_passive_syn_to_listen = true,
 	.syn_text_queued = false,    /* dropped without TCP Fast Open; the peer resends */
 	.fin_after_fin_ignored = true, /* tcp_rcv_state_process step 7: not queued, no ACK */
@@ -271,6 +273,7 @@ static const struct ref_profile profile_lwip = {
 	.rfc5961_ack = false,
 
 	.rst_in_time_wait_closes = false, /* tcp_timewait_input ignores RST (RFC 1337) */
+	.time_wait_ack_any = false,
 	.syn_rcvd_passive_syn_to_listen = true,
 	.syn_text_queued = false,    /* tcp_listen_input ignores it */
 	.fin_after_fin_ignored = true, /* tcp_receive takes nothing once it has the FIN */
@@ -378,8 +381,8 @@ static const struct key keys[] = {
 	B(keepalive_garbage_octet),
 	B(rfc5961_rst), B(rfc5961_syn), B(rfc5961_ack), N(challenge_ack_limit, K_U32, 1000000000),
 	T(challenge_ack_period),
-	B(rst_in_time_wait_closes), B(syn_rcvd_passive_syn_to_listen), B(syn_text_queued),
-	B(fin_after_fin_ignored),
+	B(rst_in_time_wait_closes), B(time_wait_ack_any), B(syn_rcvd_passive_syn_to_listen),
+	B(syn_text_queued), B(fin_after_fin_ignored),
 	{ "bad_option", K_ENUM, F(bad_option), 0, badopt_names },
 	B(icmp_soft_aborts_syn_sent), B(icmp_hard_aborts_synchronized), B(icmp_check_seq),
 	N(ttl, K_U8, 255), N(tos, K_U8, 255),

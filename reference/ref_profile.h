@@ -197,6 +197,12 @@ struct ref_profile {
 
 	/* ---- choices in §3.10 ----
 	 * rst_in_time_wait_closes: §3.10.7.4 closes; RFC 1337 would ignore.
+	 * time_wait_ack_any: §3.10.7.4 fifth, TIME-WAIT: "The only thing that
+	 *   can arrive in this state is a retransmission of the remote FIN.
+	 *   Acknowledge it" — a bare ACK in the window is not answered (off).
+	 *   On: every segment but a bare ACK (or RST) exactly at RCV.NXT is
+	 *   acknowledged and restarts the 2 MSL timer (Linux
+	 *   tcp_timewait_state_process).
 	 * syn_rcvd_passive_syn_to_listen: §3.10.7.4 fourth, back to LISTEN.
 	 * syn_text_queued: §3.10.7.2 third, text or FIN on a SYN in LISTEN
 	 *   "should be queued for processing later": held, then processed
@@ -209,6 +215,7 @@ struct ref_profile {
 	 *   (Linux tcp_rcv_state_process, lwIP tcp_receive).
 	 * bad_option: MUST-7 "MUST handle an illegal option length" — how. */
 	bool rst_in_time_wait_closes;
+	bool time_wait_ack_any;
 	bool syn_rcvd_passive_syn_to_listen;
 	bool syn_text_queued;
 	bool fin_after_fin_ignored;

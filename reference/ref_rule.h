@@ -96,6 +96,9 @@
 	X(TIME_WAIT_TEXT_ACK, "3.10.7.4-time-wait-ack", "§3.10.7.4", NULL,                         \
 	  "TIME-WAIT: an acceptable segment carrying text is acknowledged and the 2 MSL timer "   \
 	  "restarted (fifth check); the text itself is ignored (seventh)")                         \
+	X(TIME_WAIT_ACK_ANY, "3.10.7.4-time-wait-ack-any", "§3.10.7.4", NULL,                     \
+	  "TIME-WAIT: a segment not exactly at RCV.NXT, a bare ACK too, is acknowledged and the 2 " \
+	  "MSL timer restarted (profile time_wait_ack_any)")                                       \
 	/* ---- second: RST ---- */                                                               \
 	X(RST_OUT_OF_WINDOW, "3.10.7.4-rst-out-of-window", "§3.10.7.4", NULL,                     \
 	  "RST outside the receive window: dropped silently (RFC 5961 §3.2 check 1)")            \

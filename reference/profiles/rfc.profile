@@ -73,6 +73,7 @@ challenge_ack_period = 5s
 
 # ---- choices in §3.10 ----
 rst_in_time_wait_closes = on
+time_wait_ack_any = off  # §3.10.7.4 fifth: a bare ACK in the window is not answered
 syn_rcvd_passive_syn_to_listen = on
 syn_text_queued = on  # §3.10.7.2: "should be queued for processing later"
 fin_after_fin_ignored = off  # §3.10.7.4 eighth: a FIN in CLOSE-WAIT, CLOSING, LAST-ACK is acknowledged

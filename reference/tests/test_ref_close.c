@@ -204,22 +204,21 @@ static void fin_after_fin_on(struct ref_stack_config *c) { c->profile.fin_after_
  * in CLOSE-WAIT and LAST-ACK, without an ACK. */
 static void test_second_fin_ignored_profile(void **state)
 {
-	struct fx *fx = fx_new_cfg(SEG_IPV4, fin_after_fin_on);
+	static void (*const enter[])(struct fx *) = { fx_close_wait, fx_last_ack };
+	static const enum ref_state stays[] = { REF_CLOSE_WAIT, REF_LAST_ACK };
+	struct fx *fx;
+	unsigned i;
 
 	(void)state;
-	fx_close_wait(fx);
-	fx_in_data(fx, SEG_ACK | SEG_FIN, fx_p(fx, 2), fx_s(fx, 1), 0);
-	assert_true(fx_event_seen(fx, REF_R_FIN_AFTER_FIN_IGNORED));
-	fx_expect_none(fx);
-	assert_int_equal(fx_state(fx), REF_CLOSE_WAIT);
-	fx_free(fx);
-	fx = fx_new_cfg(SEG_IPV4, fin_after_fin_on);
-	fx_last_ack(fx);
-	fx_in_data(fx, SEG_ACK | SEG_FIN, fx_p(fx, 2), fx_s(fx, 1), 0);
-	assert_true(fx_event_seen(fx, REF_R_FIN_AFTER_FIN_IGNORED));
-	fx_expect_none(fx);
-	assert_int_equal(fx_state(fx), REF_LAST_ACK);
-	fx_free(fx);
+	for (i = 0; i < 2; i++) {
+		fx = fx_new_cfg(SEG_IPV4, fin_after_fin_on);
+		enter[i](fx);
+		fx_in_data(fx, SEG_ACK | SEG_FIN, fx_p(fx, 2), fx_s(fx, 1), 0);
+		assert_true(fx_event_seen(fx, REF_R_FIN_AFTER_FIN_IGNORED));
+		fx_expect_none(fx);
+		assert_int_equal(fx_state(fx), stays[i]);
+		fx_free(fx);
+	}
 }
 
 /* ---- CLOSE-WAIT ---------------------------------------------------------------------------- */
@@ -450,6 +449,30 @@ static void test_time_wait_bare_ack_not_acked(void **state)
 	fx_in_data(fx, SEG_ACK, fx_p(fx, 2), fx_s(fx, 2), 0);
 	fx_expect_none(fx);
 	assert_int_equal(fx_state(fx), REF_TIME_WAIT);
+}
+
+static void tw_ack_any(struct ref_stack_config *c) { c->profile.time_wait_ack_any = true; }
+
+/* Profile time_wait_ack_any (Linux tcp_timewait_state_process): a bare ACK
+ * in the window but not at RCV.NXT is acknowledged and restarts 2 MSL; one
+ * exactly at RCV.NXT is not. */
+static void test_time_wait_ack_any_profile(void **state)
+{
+	struct fx *fx = fx_new_cfg(SEG_IPV4, tw_ack_any);
+	const struct fx_out *o;
+
+	(void)state;
+	fx_time_wait(fx);
+	fx_in_data(fx, SEG_ACK, fx_p(fx, 2), fx_s(fx, 2), 0);
+	fx_expect_none(fx);
+	fx_advance(fx, 100 * FX_SEC);
+	fx_in_data(fx, SEG_ACK, fx_p(fx, 102), fx_s(fx, 2), 0);
+	o = fx_expect(fx, SEG_ACK, fx_s(fx, 2), fx_p(fx, 2), 0);
+	assert_int_equal(o->rule, REF_R_TIME_WAIT_ACK_ANY);
+	fx_expect_none(fx);
+	fx_advance(fx, 200 * FX_SEC); /* 300 s after entering: the timer restarted */
+	assert_int_equal(fx_state(fx), REF_TIME_WAIT);
+	fx_free(fx);
 }
 
 static void test_time_wait_syn_draws_challenge_ack(void **state)
@@ -711,6 +734,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test_setup_teardown(test_time_wait_retransmitted_fin_reacked_timer_restarted_must_13, fx_setup, fx_teardown),
 	cmocka_unit_test_setup_teardown(test_time_wait_text_acked_timer_restarted_3_10_7_4, fx_setup, fx_teardown),
 	cmocka_unit_test_setup_teardown(test_time_wait_bare_ack_not_acked, fx_setup, fx_teardown),
+	cmocka_unit_test(test_time_wait_ack_any_profile),
 	cmocka_unit_test_setup_teardown(test_time_wait_syn_draws_challenge_ack, fx_setup, fx_teardown),
 	cmocka_unit_test_setup_teardown(test_time_wait_rst_closes, fx_setup, fx_teardown),
 	cmocka_unit_test_setup_teardown(test_time_wait_rst_ignored_with_rfc1337, setup_rfc1337, fx_teardown),
