@@ -11,8 +11,8 @@
  *     an input's first violation counts (the rest follow from it);
  *   - a *deviation* (a profile key, RFC 5961, a SHLD/MAY choice) or a
  *     *timing* finding is recorded, never a crash: FZ_DEVIATIONS=FILE
- *     gets, at exit, each distinct one with its count (and a one-line
- *     total goes to stderr);
+ *     gets, at exit, each distinct one with its count, appended (and a
+ *     one-line total goes to stderr);
  *   - an lwIP assertion or sanitizer report is a finding as in fuzz_lwip.
  * For speed the differ first runs without its profile search (every
  * divergence it cannot class otherwise is a violation); a violation that
@@ -77,9 +77,10 @@ static void write_deviations(void)
 	if (n_dev_total)
 		fprintf(stderr, "fuzz_diff_lwip: %lu deviations/timings recorded (%zu distinct)\n",
 			n_dev_total, n_devs);
-	if (!path || !(f = fopen(path, "w")))
+	/* Appended: libFuzzer's -fork workers each add theirs. */
+	if (!n_devs || !path || !(f = fopen(path, "a")))
 		return;
-	fprintf(f, "# count\tclass rule kind [profile key=value]\n");
+	fprintf(f, "# count\tclass rule kind [profile key=value] (one process)\n");
 	for (i = 0; i < n_devs; i++)
 		fprintf(f, "%lu\t%s\n", devs[i].count, devs[i].text);
 	fclose(f);
