@@ -249,6 +249,11 @@ static bool check_syn(struct ref_stack *st, struct ref_sock *s, struct ref_in *i
 {
 	if (!(in->seg->flags & SEG_SYN)) /* the flag as it arrived, before trimming */
 		return true;
+	if (s->state == REF_SYN_RECEIVED && s->tcb.passive && st->prof->syn_rcvd_syn_rst) {
+		ref__send_rst_reply(st, s, in->seg, REF_R_SYN_RCVD_SYN_RST, in->now); /* Linux */
+		ref__child_drop(st, s, REF_R_SYN_RCVD_SYN_RST);
+		return false;
+	}
 	if (s->state == REF_SYN_RECEIVED && s->tcb.passive &&
 	    st->prof->syn_rcvd_passive_syn_to_listen) {
 		ref__child_drop(st, s, REF_R_SYN_SYN_RCVD_PASSIVE);

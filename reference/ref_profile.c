@@ -66,6 +66,7 @@ static const struct ref_profile profile_rfc = {
 	.rst_in_time_wait_closes = true,
 	.time_wait_ack_any = false,   /* §3.10.7.4 fifth: only a FIN (or text) is acknowledged */
 	.syn_rcvd_passive_syn_to_listen = true,
+	.syn_rcvd_syn_rst = false,    /* §3.10.7.4 fourth: back to LISTEN, silently */
 	.syn_text_queued = true,     /* §3.10.7.2: "should be queued" */
 	.fin_after_fin_ignored = false, /* §3.10.7.4 eighth: acknowledged, the state stays */
 	.bad_option = REF_BADOPT_DROP,
@@ -171,6 +172,7 @@ static const struct ref_profile profile_linux = {
 	.rst_in_time_wait_closes = true,
 	.time_wait_ack_any = true,    /* tcp_timewait_state_process: in window is seq == rcv_nxt only */
 	.syn_rcvd_passive_syn_to_listen = true,
+	.syn_rcvd_syn_rst = true,     /* tcp_check_req: embryonic_reset */
 	.syn_text_queued = false,    /* dropped without TCP Fast Open; the peer resends */
 	.fin_after_fin_ignored = true, /* tcp_rcv_state_process step 7: not queued, no ACK */
 	.bad_option = REF_BADOPT_DROP,
@@ -275,6 +277,7 @@ static const struct ref_profile profile_lwip = {
 	.rst_in_time_wait_closes = false, /* tcp_timewait_input ignores RST (RFC 1337) */
 	.time_wait_ack_any = false,
 	.syn_rcvd_passive_syn_to_listen = true,
+	.syn_rcvd_syn_rst = false,
 	.syn_text_queued = false,    /* tcp_listen_input ignores it */
 	.fin_after_fin_ignored = true, /* tcp_receive takes nothing once it has the FIN */
 	.bad_option = REF_BADOPT_DROP,
@@ -382,7 +385,7 @@ static const struct key keys[] = {
 	B(rfc5961_rst), B(rfc5961_syn), B(rfc5961_ack), N(challenge_ack_limit, K_U32, 1000000000),
 	T(challenge_ack_period),
 	B(rst_in_time_wait_closes), B(time_wait_ack_any), B(syn_rcvd_passive_syn_to_listen),
-	B(syn_text_queued), B(fin_after_fin_ignored),
+	B(syn_rcvd_syn_rst), B(syn_text_queued), B(fin_after_fin_ignored),
 	{ "bad_option", K_ENUM, F(bad_option), 0, badopt_names },
 	B(icmp_soft_aborts_syn_sent), B(icmp_hard_aborts_synchronized), B(icmp_check_seq),
 	N(ttl, K_U8, 255), N(tos, K_U8, 255),

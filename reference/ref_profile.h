@@ -204,6 +204,12 @@ struct ref_profile {
 	 *   acknowledged and restarts the 2 MSL timer (Linux
 	 *   tcp_timewait_state_process).
 	 * syn_rcvd_passive_syn_to_listen: §3.10.7.4 fourth, back to LISTEN.
+	 * syn_rcvd_syn_rst: a SYN in the window of a SYN-RECEIVED connection
+	 *   from a passive OPEN; off: as the two keys around it say. On: RFC
+	 *   793's "send a reset" — a RST answers the SYN (§3.10.7.1's form)
+	 *   and the connection is deleted; the listener stays (Linux
+	 *   tcp_check_req, embryonic_reset). Takes precedence over
+	 *   syn_rcvd_passive_syn_to_listen and rfc5961_syn there.
 	 * syn_text_queued: §3.10.7.2 third, text or FIN on a SYN in LISTEN
 	 *   "should be queued for processing later": held, then processed
 	 *   (and acknowledged) once the handshake's ACK makes the connection
@@ -217,6 +223,7 @@ struct ref_profile {
 	bool rst_in_time_wait_closes;
 	bool time_wait_ack_any;
 	bool syn_rcvd_passive_syn_to_listen;
+	bool syn_rcvd_syn_rst;
 	bool syn_text_queued;
 	bool fin_after_fin_ignored;
 	enum ref_bad_option_action bad_option;

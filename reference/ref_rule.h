@@ -118,6 +118,9 @@
 	/* ---- fourth: SYN ---- */                                                               \
 	X(SYN_SYN_RCVD_PASSIVE, "3.10.7.4-syn-syn-received-passive", "§3.10.7.4", "MUST-11",      \
 	  "SYN-RECEIVED from a passive OPEN: a SYN returns the connection to LISTEN")             \
+	X(SYN_RCVD_SYN_RST, "3.10.7.4-syn-syn-received-rst", "§3.10.7.4", NULL,                   \
+	  "SYN-RECEIVED from a passive OPEN: a SYN in the window is answered with a RST and the " \
+	  "connection deleted (RFC 793; profile syn_rcvd_syn_rst)")                                \
 	X(SYN_CHALLENGE_ACK, "3.10.7.4-syn-challenge-ack", "§3.10.7.4", NULL,                     \
 	  "SYN in a synchronized state: challenge ACK <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>, drop " \
 	  "(RFC 5961 §4.2)")                                                                       \

@@ -73,6 +73,7 @@ challenge_ack_period = 0us
 rst_in_time_wait_closes = on  # tcp_rfc1337 = 0
 time_wait_ack_any = on  # tcp_timewait_state_process: a bare ACK not at RCV.NXT is acknowledged
 syn_rcvd_passive_syn_to_listen = on
+syn_rcvd_syn_rst = on  # tcp_check_req: embryonic_reset, a RST answers the SYN
 syn_text_queued = off  # without TCP Fast Open the text is dropped; the peer resends
 fin_after_fin_ignored = on  # tcp_rcv_state_process: at or past RCV.NXT in CLOSE-WAIT/CLOSING/LAST-ACK, ignored
 bad_option = drop

@@ -72,6 +72,7 @@ challenge_ack_period = 0us
 rst_in_time_wait_closes = off  # RFC 1337 style
 time_wait_ack_any = off
 syn_rcvd_passive_syn_to_listen = on
+syn_rcvd_syn_rst = off
 syn_text_queued = off  # tcp_listen_input: text on a SYN is not processed
 fin_after_fin_ignored = on  # tcp_receive: nothing is taken after the FIN
 bad_option = drop

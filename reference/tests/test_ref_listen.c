@@ -518,6 +518,35 @@ static void test_syn_received_passive_rst_returns_to_listen_must_11(void **state
 	assert_int_equal(o->rule, REF_R_LISTEN_SYN_ACK);
 }
 
+static void syn_rcvd_rst_on(struct ref_stack_config *c) { c->profile.syn_rcvd_syn_rst = true; }
+
+/* Profile syn_rcvd_syn_rst (Linux tcp_check_req, embryonic_reset): a SYN in
+ * the window is answered with <SEQ=0><ACK=SEG.SEQ+1><CTL=RST,ACK>, a SYN-ACK
+ * with <SEQ=SEG.ACK><CTL=RST>; the connection is gone, the listener stays. */
+static void test_syn_received_passive_syn_rst_profile(void **state)
+{
+	static const uint8_t syn[] = { SEG_SYN, SEG_SYN | SEG_ACK };
+	struct fx *fx;
+	const struct fx_out *o;
+	unsigned i;
+
+	(void)state;
+	for (i = 0; i < 2; i++) {
+		fx = fx_new_cfg(SEG_IPV4, syn_rcvd_rst_on);
+		fx_syn_received_passive(fx);
+		fx_in_data(fx, syn[i], fx_p(fx, 5), fx_s(fx, 1), 0);
+		if (i == 0)
+			o = fx_expect(fx, SEG_RST | SEG_ACK, 0, fx_p(fx, 6), 0);
+		else
+			o = fx_expect(fx, SEG_RST, fx_s(fx, 1), 0, 0);
+		assert_int_equal(o->rule, REF_R_SYN_RCVD_SYN_RST);
+		fx_expect_none(fx);
+		assert_int_equal(fx_state(fx), REF_CLOSED);
+		assert_int_equal(ref_sock_state(fx->st, fx->lfd), REF_LISTEN);
+		fx_free(fx);
+	}
+}
+
 static void test_syn_received_passive_syn_returns_to_listen(void **state)
 {
 	struct fx *fx = *state;
@@ -739,6 +768,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_listen_isn_clock_plus_keyed_hash_must_8_shld_1),
 	cmocka_unit_test_setup_teardown(test_syn_received_passive_rst_returns_to_listen_must_11, fx_setup, fx_teardown),
 	cmocka_unit_test_setup_teardown(test_syn_received_passive_syn_returns_to_listen, fx_setup, fx_teardown),
+	cmocka_unit_test(test_syn_received_passive_syn_rst_profile),
 	cmocka_unit_test_setup_teardown(test_syn_received_duplicate_syn_is_unacceptable_ack, fx_setup, fx_teardown),
 	cmocka_unit_test_setup_teardown(test_syn_received_unacceptable_ack_draws_rst, fx_setup, fx_teardown),
 	cmocka_unit_test_setup_teardown(test_syn_received_ack_without_ack_bit_dropped, fx_setup, fx_teardown),
