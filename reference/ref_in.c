@@ -177,6 +177,18 @@ void ref__listen_arrives(struct ref_stack *st, struct ref_sock *l, struct ref_in
 
 /* ---- §3.10.7.3 SYN-SENT -------------------------------------------------------------- */
 
+/* Profile syn_sent_bad_ack_retransmit (Linux): the peer that sent an
+ * unacceptable ACK may have lost our SYN's state; retransmit it soon, once. */
+static void bad_ack_retransmit(struct ref_stack *st, struct ref_sock *s, uint64_t now)
+{
+	struct ref_tcb *t = &s->tcb;
+
+	if (st->prof->syn_sent_bad_ack_retransmit == 0 || t->rtx_count != 0)
+		return;
+	t->t_rtx = ref__after(now, st->prof->syn_sent_bad_ack_retransmit);
+	ref__event(st, REF_EV_NOTE, REF_R_SYN_SENT_BAD_ACK_RETRANSMIT, s, 0);
+}
+
 /* "First, check the ACK bit". Returns false if the segment is done with. */
 static bool syn_sent_check_ack(struct ref_stack *st, struct ref_sock *s, struct ref_in *in,
 			       bool *acceptable)
@@ -188,6 +200,7 @@ static bool syn_sent_check_ack(struct ref_stack *st, struct ref_sock *s, struct 
 	if (!(g->flags & SEG_ACK))
 		return true;
 	if (!seq_in_oc(g->ack, t->iss, t->snd_nxt)) { /* not ISS < SEG.ACK =< SND.NXT */
+		bad_ack_retransmit(st, s, in->now);
 		if (g->flags & SEG_RST)
 			ref__drop(st, s, REF_R_SYN_SENT_DROP_RST_BAD_ACK);
 		else

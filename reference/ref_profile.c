@@ -68,6 +68,7 @@ static const struct ref_profile profile_rfc = {
 	.syn_rcvd_passive_syn_to_listen = true,
 	.syn_rcvd_syn_rst = false,    /* §3.10.7.4 fourth: back to LISTEN, silently */
 	.syn_text_queued = true,     /* §3.10.7.2: "should be queued" */
+	.syn_sent_bad_ack_retransmit = 0, /* §3.10.7.3: drop it, nothing more */
 	.fin_after_fin_ignored = false, /* §3.10.7.4 eighth: acknowledged, the state stays */
 	.bad_option = REF_BADOPT_DROP,
 
@@ -174,6 +175,7 @@ static const struct ref_profile profile_linux = {
 	.syn_rcvd_passive_syn_to_listen = true,
 	.syn_rcvd_syn_rst = true,     /* tcp_check_req: embryonic_reset */
 	.syn_text_queued = false,    /* dropped without TCP Fast Open; the peer resends */
+	.syn_sent_bad_ack_retransmit = 2 * MSEC, /* tcp_rcv_synsent_state_process: TCP_TIMEOUT_MIN */
 	.fin_after_fin_ignored = true, /* tcp_rcv_state_process step 7: not queued, no ACK */
 	.bad_option = REF_BADOPT_DROP,
 
@@ -279,6 +281,7 @@ static const struct ref_profile profile_lwip = {
 	.syn_rcvd_passive_syn_to_listen = true,
 	.syn_rcvd_syn_rst = false,
 	.syn_text_queued = false,    /* tcp_listen_input ignores it */
+	.syn_sent_bad_ack_retransmit = 0,
 	.fin_after_fin_ignored = true, /* tcp_receive takes nothing once it has the FIN */
 	.bad_option = REF_BADOPT_DROP,
 
@@ -385,7 +388,8 @@ static const struct key keys[] = {
 	B(rfc5961_rst), B(rfc5961_syn), B(rfc5961_ack), N(challenge_ack_limit, K_U32, 1000000000),
 	T(challenge_ack_period),
 	B(rst_in_time_wait_closes), B(time_wait_ack_any), B(syn_rcvd_passive_syn_to_listen),
-	B(syn_rcvd_syn_rst), B(syn_text_queued), B(fin_after_fin_ignored),
+	B(syn_rcvd_syn_rst), B(syn_text_queued), T(syn_sent_bad_ack_retransmit),
+	B(fin_after_fin_ignored),
 	{ "bad_option", K_ENUM, F(bad_option), 0, badopt_names },
 	B(icmp_soft_aborts_syn_sent), B(icmp_hard_aborts_synchronized), B(icmp_check_seq),
 	N(ttl, K_U8, 255), N(tos, K_U8, 255),

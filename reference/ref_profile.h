@@ -214,6 +214,12 @@ struct ref_profile {
 	 *   "should be queued for processing later": held, then processed
 	 *   (and acknowledged) once the handshake's ACK makes the connection
 	 *   ESTABLISHED; off: dropped, and the peer sends it again.
+	 * syn_sent_bad_ack_retransmit: §3.10.7.3 first, SYN-SENT, an ACK
+	 *   outside ISS < SEG.ACK =< SND.NXT: a RST is dropped, another segment
+	 *   answered with a RST; the timer is not touched (0). N: also, if the
+	 *   SYN was not retransmitted yet, the retransmission timer is set to
+	 *   fire N after it ("Previous FIN/ACK or RST/ACK might be ignored",
+	 *   Linux tcp_rcv_synsent_state_process, TCP_TIMEOUT_MIN).
 	 * fin_after_fin_ignored: §3.10.7.4 eighth, a FIN in CLOSE-WAIT, CLOSING
 	 *   or LAST-ACK "Remain in the ... state" and, as every FIN, is
 	 *   acknowledged (off). On: a second FIN after the peer's first (at or
@@ -225,6 +231,7 @@ struct ref_profile {
 	bool syn_rcvd_passive_syn_to_listen;
 	bool syn_rcvd_syn_rst;
 	bool syn_text_queued;
+	uint64_t syn_sent_bad_ack_retransmit;
 	bool fin_after_fin_ignored;
 	enum ref_bad_option_action bad_option;
 

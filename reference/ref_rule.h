@@ -72,6 +72,9 @@
 	  "SYN-SENT: SEG.ACK =< ISS or SEG.ACK > SND.NXT: send <SEQ=SEG.ACK><CTL=RST>, drop")     \
 	X(SYN_SENT_DROP_RST_BAD_ACK, "3.10.7.3-drop-rst-bad-ack", "§3.10.7.3", NULL,              \
 	  "SYN-SENT: a RST whose ACK is unacceptable is dropped")                                  \
+	X(SYN_SENT_BAD_ACK_RETRANSMIT, "3.10.7.3-bad-ack-retransmit", "§3.10.7.3", NULL,          \
+	  "SYN-SENT: after an unacceptable ACK the SYN is retransmitted soon, the peer may have "  \
+	  "lost state (profile syn_sent_bad_ack_retransmit)")                                      \
 	X(SYN_SENT_RST_REFUSED, "3.10.7.3-rst-refused", "§3.10.7.3", NULL,                        \
 	  "SYN-SENT: a RST with an acceptable ACK: connection refused, CLOSED")                    \
 	X(SYN_SENT_DROP_RST_NO_ACK, "3.10.7.3-drop-rst-no-ack", "§3.10.7.3", NULL,                \

@@ -75,6 +75,7 @@ time_wait_ack_any = on  # tcp_timewait_state_process: a bare ACK not at RCV.NXT 
 syn_rcvd_passive_syn_to_listen = on
 syn_rcvd_syn_rst = on  # tcp_check_req: embryonic_reset, a RST answers the SYN
 syn_text_queued = off  # without TCP Fast Open the text is dropped; the peer resends
+syn_sent_bad_ack_retransmit = 2ms  # tcp_rcv_synsent_state_process: 'Previous FIN/ACK or RST/ACK might be ignored', TCP_TIMEOUT_MIN
 fin_after_fin_ignored = on  # tcp_rcv_state_process: at or past RCV.NXT in CLOSE-WAIT/CLOSING/LAST-ACK, ignored
 bad_option = drop
 

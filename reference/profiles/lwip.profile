@@ -74,6 +74,7 @@ time_wait_ack_any = off
 syn_rcvd_passive_syn_to_listen = on
 syn_rcvd_syn_rst = off
 syn_text_queued = off  # tcp_listen_input: text on a SYN is not processed
+syn_sent_bad_ack_retransmit = 0us
 fin_after_fin_ignored = on  # tcp_receive: nothing is taken after the FIN
 bad_option = drop
 

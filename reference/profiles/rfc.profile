@@ -77,6 +77,7 @@ time_wait_ack_any = off  # §3.10.7.4 fifth: a bare ACK in the window is not ans
 syn_rcvd_passive_syn_to_listen = on
 syn_rcvd_syn_rst = off  # §3.10.7.4 fourth: a passive SYN-RECEIVED returns to LISTEN silently
 syn_text_queued = on  # §3.10.7.2: "should be queued for processing later"
+syn_sent_bad_ack_retransmit = 0us  # §3.10.7.3: the segment is dropped (or answered with a RST), the timer untouched
 fin_after_fin_ignored = off  # §3.10.7.4 eighth: a FIN in CLOSE-WAIT, CLOSING, LAST-ACK is acknowledged
 bad_option = drop
 

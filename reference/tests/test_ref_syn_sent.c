@@ -70,6 +70,38 @@ static void test_syn_sent_rst_with_unacceptable_ack_dropped(void **state)
 	assert_int_equal(ref_sock_state(fx->st, fx->fd), REF_SYN_SENT);
 }
 
+static void bad_ack_rtx_2ms(struct ref_stack_config *c)
+{
+	c->profile.syn_sent_bad_ack_retransmit = 2 * FX_MS;
+}
+
+/* Profile syn_sent_bad_ack_retransmit (Linux tcp_rcv_synsent_state_process):
+ * the RST is dropped and the SYN retransmitted 2 ms later, once; the next
+ * retransmission follows the doubled RTO. */
+static void test_syn_sent_bad_ack_retransmits_soon_profile(void **state)
+{
+	struct fx *fx = fx_new_cfg(SEG_IPV4, bad_ack_rtx_2ms);
+	const struct fx_out *o;
+
+	(void)state;
+	fx_syn_sent(fx);
+	fx_in_data(fx, SEG_RST | SEG_ACK, fx_p(fx, 0), fx_s(fx, 5), 0);
+	assert_true(fx_event_seen(fx, REF_R_SYN_SENT_BAD_ACK_RETRANSMIT));
+	fx_expect_none(fx);
+	fx_advance(fx, 2 * FX_MS);
+	o = fx_expect(fx, SEG_SYN, fx_s(fx, 0), 0, 0);
+	assert_int_equal(o->rule, REF_R_RTX_SYN);
+	fx_events_clear(fx);
+	fx_in_data(fx, SEG_RST | SEG_ACK, fx_p(fx, 0), fx_s(fx, 5), 0); /* not again */
+	assert_false(fx_event_seen(fx, REF_R_SYN_SENT_BAD_ACK_RETRANSMIT));
+	fx_advance(fx, 1900 * FX_MS);
+	fx_expect_none(fx);
+	fx_advance(fx, 100 * FX_MS);
+	fx_expect(fx, SEG_SYN, fx_s(fx, 0), 0, 0);
+	assert_int_equal(ref_sock_state(fx->st, fx->fd), REF_SYN_SENT);
+	fx_free(fx);
+}
+
 static void test_syn_sent_rst_without_acceptable_ack_ignored(void **state)
 {
 	struct fx *fx = *state;
@@ -453,6 +485,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test_setup_teardown(test_syn_sent_syn_ack_establishes_and_acks, fx_setup, fx_teardown),
 	cmocka_unit_test_setup_teardown(test_syn_sent_unacceptable_ack_draws_rst, fx_setup, fx_teardown),
 	cmocka_unit_test_setup_teardown(test_syn_sent_rst_with_unacceptable_ack_dropped, fx_setup, fx_teardown),
+	cmocka_unit_test(test_syn_sent_bad_ack_retransmits_soon_profile),
 	cmocka_unit_test_setup_teardown(test_syn_sent_rst_without_acceptable_ack_ignored, fx_setup, fx_teardown),
 	cmocka_unit_test_setup_teardown(test_syn_sent_rst_with_acceptable_ack_refused, fx_setup, fx_teardown),
 	cmocka_unit_test_setup_teardown(test_syn_sent_refused_reported_by_so_error, fx_setup, fx_teardown),
