@@ -175,7 +175,11 @@ int diff_side_chunks(struct diff_side *d, const struct scr_script *s, int64_t to
 			c->flags = x->seg.flags;
 			c->raw_seq = x->seg.seq;
 			c->raw_ack = x->seg.ack;
-			c->seq = x->seg.seq - isn;
+			/* <SEQ=0><CTL=RST,ACK> (§3.10.7.1) is not in our sequence space. */
+			c->seq = (x->seg.flags & (SEG_RST | SEG_ACK)) == (SEG_RST | SEG_ACK) &&
+					 x->seg.seq == 0
+				 ? 0
+				 : x->seg.seq - isn;
 			c->ack = (x->seg.flags & SEG_ACK) ? x->seg.ack - r->remote_isn : 0;
 			c->len = (uint32_t)x->seg.len;
 			c->nsegs = 1;
