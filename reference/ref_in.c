@@ -100,10 +100,11 @@ void ref__syn_learn(struct ref_stack *st, struct ref_sock *s, const struct ref_i
 {
 	struct ref_tcb *t = &s->tcb;
 	uint32_t initial = t->rcvq.cap < 65535 ? t->rcvq.cap : 65535;
+	bool at_max = t->rcvq.cap >= 65535; /* limited by the field, not the buffer */
 
 	t->irs = in->seg->seq;
 	t->rcv_nxt = t->irs + 1;
-	t->rcv_adv = t->rcv_nxt + initial;
+	t->rcv_adv = t->rcv_nxt + (at_max ? ref__rcv_wnd_round(st, t, initial) : initial);
 	t->rcv_synced = true;
 	t->snd_wnd = in->seg->wnd; /* a SYN's window is never scaled (RFC 7323 §2.2) */
 	t->snd_wl1 = in->seg->seq;
@@ -111,6 +112,8 @@ void ref__syn_learn(struct ref_stack *st, struct ref_sock *s, const struct ref_i
 		t->max_snd_wnd = t->snd_wnd;
 	t->last_ack_sent = t->rcv_nxt;
 	ref__opts_syn_received(st, s, in, syn_ack);
+	if (t->passive && at_max) /* the SYN-ACK's window: MSS less the timestamps */
+		t->rcv_adv = t->rcv_nxt + ref__rcv_wnd_round(st, t, initial);
 	if ((in->len || in->fin) && !syn_ack)
 		hold_syn_text(st, s, in); /* a SYN-ACK's text is processed at once */
 }

@@ -454,6 +454,10 @@ void ref__send_rst_reply(struct ref_stack *st, const struct ref_sock *s,
 void ref__ack_now(struct ref_stack *st, struct ref_sock *s, enum ref_rule rule);
 /* Would a window update move the right edge enough (MUST-39)? */
 bool ref__window_update_due(const struct ref_stack *st, const struct ref_sock *s);
+/* `wnd` rounded down to a multiple of the MSS we advertised when profile
+ * rcv_wnd_mss_round asks for it (and it exceeds one MSS); else `wnd`. The
+ * callers round the largest window the field allows, not a small buffer. */
+uint32_t ref__rcv_wnd_round(const struct ref_stack *st, const struct ref_tcb *t, uint32_t wnd);
 
 /* ---- ref_in.c / ref_in_sync.c: SEGMENT ARRIVES ------------------------------------- */
 

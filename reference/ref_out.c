@@ -27,11 +27,20 @@ static void fill_ip(struct ref_stack *st, const struct ref_sock *s, struct seg *
 
 /* ---- the receive window, §3.8.6.2.2 (MUST-39) ---------------------------------------- */
 
+uint32_t ref__rcv_wnd_round(const struct ref_stack *st, const struct ref_tcb *t, uint32_t wnd)
+{
+	uint32_t mss = (uint32_t)t->adv_mss - (t->ts_ok ? 12u : 0u);
+
+	if (!st->prof->rcv_wnd_mss_round || mss == 0 || wnd <= mss)
+		return wnd;
+	return wnd - wnd % mss; /* Linux tcp_select_initial_window */
+}
+
 /* The right edge the receiver may offer now, given the free buffer. */
-static uint32_t free_edge(const struct ref_tcb *t)
+static uint32_t free_edge(const struct ref_stack *st, const struct ref_tcb *t)
 {
 	uint32_t avail = t->rcvq.cap - t->rcvq.len;
-	uint32_t max = (uint32_t)65535 << t->rcv_wscale;
+	uint32_t max = ref__rcv_wnd_round(st, t, (uint32_t)65535 << t->rcv_wscale);
 
 	return t->rcv_nxt + (avail < max ? avail : max);
 }
@@ -56,7 +65,7 @@ bool ref__window_update_due(const struct ref_stack *st, const struct ref_sock *s
 	if (s->state != REF_ESTABLISHED && s->state != REF_FIN_WAIT_1 &&
 	    s->state != REF_FIN_WAIT_2)
 		return false;
-	return edge_move_worth(st, t, free_edge(t));
+	return edge_move_worth(st, t, free_edge(st, t));
 }
 
 /* The window field of a segment we send; advancing RCV.NXT+RCV.WND here
@@ -72,10 +81,10 @@ static uint16_t window_field(const struct ref_stack *st, struct ref_sock *s, boo
 	uint32_t edge, wnd, shift = syn ? 0 : t->rcv_wscale;
 
 	if (!t->rcv_synced) {
-		wnd = t->rcvq.cap;
-		return (uint16_t)(wnd > 65535 ? 65535 : wnd);
+		wnd = t->rcvq.cap < 65535 ? t->rcvq.cap : ref__rcv_wnd_round(st, t, 65535);
+		return (uint16_t)wnd;
 	}
-	edge = free_edge(t);
+	edge = free_edge(st, t);
 	if (!syn && edge_move_worth(st, t, edge))
 		t->rcv_adv = edge;
 	wnd = seq_gt(t->rcv_adv, t->rcv_nxt) ? t->rcv_adv - t->rcv_nxt : 0;

@@ -29,6 +29,7 @@ static const struct ref_profile profile_rfc = {
 	.syn_mss_always = true,      /* MAY-3 */
 
 	.rcv_buf = 65535,            /* the largest window without RFC 7323 */
+	.rcv_wnd_mss_round = false,   /* §3.8.6: RCV.WND is the free buffer, up to 65535 unscaled */
 	.snd_buf = 65535,
 	.ooo_max_ranges = 32,
 	.sws_fs_percent = 50,        /* §3.8.6.2.1: Fs = 1/2 */
@@ -135,6 +136,7 @@ static const struct ref_profile profile_linux = {
 	.syn_mss_always = true,      /* MAY-3 */
 
 	.rcv_buf = 131072,            /* tcp_rmem[1] */
+	.rcv_wnd_mss_round = true,    /* tcp_select_initial_window: rounddown(space, mss) */
 	.snd_buf = 16384,             /* tcp_wmem[1] */
 	.ooo_max_ranges = 32,
 	.sws_fs_percent = 50,        /* §3.8.6.2.1: Fs = 1/2 */
@@ -242,6 +244,7 @@ static const struct ref_profile profile_lwip = {
 	.syn_mss_always = true,
 
 	.rcv_buf = 65535,            /* TCP_WND */
+	.rcv_wnd_mss_round = false,
 	.snd_buf = 65535,            /* TCP_SND_BUF */
 	.ooo_max_ranges = 32,        /* TCP_OOSEQ_MAX_*: unlimited within the window */
 	.sws_fs_percent = 50,        /* Nagle only */
@@ -374,7 +377,8 @@ static const struct key keys[] = {
 	T(rto_initial), T(rto_min), T(rto_max), T(rto_syn_fallback), T(rto_granularity),
 	N(r1_retransmissions, K_UNS, 1000000), T(r2_data), T(r2_syn),
 	N(mss_default_v4, K_U16, 65535), N(mss_default_v6, K_U16, 65535), B(syn_mss_always),
-	N(rcv_buf, K_U32, 1u << 30), N(snd_buf, K_U32, 1u << 30), N(ooo_max_ranges, K_U32, 4096),
+	N(rcv_buf, K_U32, 1u << 30), B(rcv_wnd_mss_round), N(snd_buf, K_U32, 1u << 30),
+	N(ooo_max_ranges, K_U32, 4096),
 	N(sws_fs_percent, K_U32, 100), N(sws_fr_percent, K_U32, 100), T(sws_override),
 	{ "zwp_form", K_ENUM, F(zwp_form), 0, zwp_names },
 	B(nagle), B(urgent_bypasses_nagle),

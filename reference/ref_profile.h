@@ -99,7 +99,11 @@ struct ref_profile {
 
 	/* ---- buffers and windows, §3.8.6 ----
 	 * rcv_buf / snd_buf: the buffers (RCV.BUFF); §3.8.6 leaves the size to
-	 *   the implementation. ooo_max_ranges: SHLD-31 "SHOULD queue out-of-order
+	 *   the implementation. rcv_wnd_mss_round: the window offered is
+	 *   rounded down to a multiple of the MSS we advertised (less 12 with
+	 *   timestamps) where the 16-bit field (65535 << shift), not the
+	 *   buffer, limits it (Linux tcp_select_initial_window: with SO_RCVBUF room for 65535,
+	 *   64240 = 44 * 1460); off: the free buffer itself. ooo_max_ranges: SHLD-31 "SHOULD queue out-of-order
 	 *   segments" — how many discontiguous ranges are kept (bounded here).
 	 * sws_fs_percent: §3.8.6.2.1 "Fs is a fraction whose recommended value
 	 *   is 1/2". sws_fr_percent: §3.8.6.2.2 "Fr ... recommended value 1/2".
@@ -108,6 +112,7 @@ struct ref_profile {
 	 *   first zero-window probe when a zero window has existed for the
 	 *   retransmission timeout period" — the probe's form is open. */
 	uint32_t rcv_buf;
+	bool rcv_wnd_mss_round;
 	uint32_t snd_buf;
 	uint32_t ooo_max_ranges;
 	uint32_t sws_fs_percent;

@@ -28,6 +28,7 @@ syn_mss_always = on
 
 # ---- buffers and windows, §3.8.6 ----
 rcv_buf = 131072  # tcp_rmem[1]
+rcv_wnd_mss_round = on  # tcp_select_initial_window: rounddown(space, mss): 65535 -> 64240 with MSS 1460
 snd_buf = 16384  # tcp_wmem[1]
 ooo_max_ranges = 32
 sws_fs_percent = 50

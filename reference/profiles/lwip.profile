@@ -27,6 +27,7 @@ syn_mss_always = on
 
 # ---- buffers and windows, §3.8.6 ----
 rcv_buf = 65535
+rcv_wnd_mss_round = off
 snd_buf = 65535
 ooo_max_ranges = 32
 sws_fs_percent = 50

@@ -30,6 +30,7 @@ syn_mss_always = on  # MAY-3
 
 # ---- buffers and windows, §3.8.6 ----
 rcv_buf = 65535  # the largest window without scaling
+rcv_wnd_mss_round = off  # the window offered is the free buffer (at most 65535 << shift)
 snd_buf = 65535
 ooo_max_ranges = 32
 sws_fs_percent = 50  # §3.8.6.2.1 Fs = 1/2

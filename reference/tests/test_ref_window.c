@@ -142,6 +142,35 @@ static void test_window_all_queued_data_fits_window_push(void **state)
 	assert_int_equal(o->rule, REF_R_SEND_PUSH);
 }
 
+static void mss_round(struct ref_stack_config *c)
+{
+	c->profile.rcv_wnd_mss_round = true;
+	c->profile.rcv_buf = 131072;
+	c->profile.wscale = false;
+	c->profile.timestamps = false;
+}
+
+/* Profile rcv_wnd_mss_round (Linux tcp_select_initial_window): the window
+ * is a multiple of the MSS (65535 -> 64240 with 1460); a segment past it,
+ * inside what the free buffer would offer, is not acceptable. */
+static void test_window_mss_rounded_profile(void **state)
+{
+	struct fx *fx = fx_new_cfg(SEG_IPV4, mss_round);
+	uint32_t mss, wnd;
+
+	(void)state;
+	fx_syn_received_passive(fx);
+	mss = (uint32_t)fx_out_mss(&fx->out[fx->next - 1]);
+	wnd = 65535 - 65535 % mss;
+	assert_int_equal(fx->out[fx->next - 1].seg.wnd, wnd);
+	fx_in_data(fx, SEG_ACK, fx_p(fx, 1), fx_s(fx, 1), 0);
+	fx->fd = ref_accept(fx->st, fx->lfd, NULL, fx->now);
+	fx_in_data(fx, SEG_ACK, fx_p(fx, 1 + wnd), fx_s(fx, 1), 0); /* past the edge */
+	assert_int_equal(fx_expect(fx, SEG_ACK, fx_s(fx, 1), fx_p(fx, 1), 0)->seg.wnd, wnd);
+	assert_int_equal(ref_stack_last_rule(fx->st), REF_R_SEQ_UNACCEPTABLE_ACK);
+	fx_free(fx);
+}
+
 static void test_window_sixteen_bit_window_unsigned_must_1(void **state)
 {
 	struct fx *fx = *state;
@@ -375,6 +404,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test_setup_teardown(test_window_sender_sws_fraction_of_max_window, fx_setup, fx_teardown),
 	cmocka_unit_test_setup_teardown(test_window_all_queued_data_fits_window_push, fx_setup, fx_teardown),
 	cmocka_unit_test_setup_teardown(test_window_sixteen_bit_window_unsigned_must_1, fx_setup, fx_teardown),
+	cmocka_unit_test(test_window_mss_rounded_profile),
 	cmocka_unit_test_setup_teardown(test_window_cwnd_limits_sender, fx_setup, fx_teardown),
 	cmocka_unit_test_setup_teardown(test_window_peer_shrinks_no_new_data_must_34_shld_15, fx_setup, fx_teardown),
 	cmocka_unit_test_setup_teardown(test_window_shrunk_retransmits_inside_window_shld_16, fx_setup, fx_teardown),
