@@ -368,6 +368,18 @@ static int poll_timeout(void)
 	return due <= now ? 0 : (int)((due - now) / 1000u + 1);
 }
 
+/* An lwIP assertion stops lwIP for good (lwip_stack.c recorded it and
+ * unwound): the agent exits with it on stderr, which tcpcheck reports as
+ * the script's failure at that point, as the in-process target does. */
+static void stop_on_assertion(void)
+{
+	const char *f = lws_failure();
+	if (!f)
+		return;
+	fprintf(stderr, "lwip-agent: %s\n", f);
+	exit(70);
+}
+
 static void serve(void)
 {
 	for (;;) {
@@ -379,12 +391,15 @@ static void serve(void)
 			la_read_frames(&A);
 			settle();
 		}
+		stop_on_assertion();
 		if (p[0].revents & (POLLIN | POLLHUP))
 			read_control();
+		stop_on_assertion();
 		if (!A.virt) {
 			tick();
 			settle();
 		}
+		stop_on_assertion();
 	}
 }
 
