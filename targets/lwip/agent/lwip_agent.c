@@ -221,7 +221,7 @@ static void op_open(struct agp_req *r)
 		rc = lws_open(&ls);
 	}
 	if (rc == -ENOTSUP)
-		snprintf(m.unsupported, sizeof m.unsupported, "%s", why);
+		snprintf(m.unsupported, sizeof m.unsupported, "%.*s", (int)sizeof m.unsupported - 1, why);
 	else if (rc != 0)
 		snprintf(m.failure, sizeof m.failure, "%s", why[0] ? why : strerror(-rc));
 	if (rc == 0) {
