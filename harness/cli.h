@@ -85,6 +85,11 @@ void cli_pool_run(size_t n, int jobs, void (*fn)(void *ctx, size_t i),
  * CLI_MAX_SPAN_US); longer ones are SKIP "slow". True when `span_us` is
  * over `max_us` on a target without virtual time; `why` gets the reason. */
 #define CLI_MAX_SPAN_US 10000000u
+
+/* `-j N` (1..256) and `--max-span S` (seconds, 0..86400, as microseconds)
+ * as `run` and `diff` take them: 0, or -EINVAL. */
+int cli_parse_jobs(const char *arg, int *out);
+int cli_parse_span(const char *arg, uint64_t *us);
 bool cli_too_slow(unsigned caps, uint64_t span_us, uint64_t max_us, char *why, size_t cap);
 
 #endif

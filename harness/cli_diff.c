@@ -140,22 +140,8 @@ static int parse_one(struct diff_cfg *c, int opt, char *arg)
 	case OPT_CHECK: c->also_check = true; return 0;
 	case OPT_NOLAD: c->ladder = false; return 0;
 	case 'q': c->quiet = true; return 0;
-	case 'j': {
-		char *end;
-		long n = strtol(arg, &end, 10);
-		if (!*arg || *end || n < 1 || n > 256)
-			return -EINVAL;
-		c->jobs = (int)n;
-		return 0;
-	}
-	case OPT_SPAN: {
-		char *end;
-		double sec = strtod(arg, &end);
-		if (!*arg || *end || sec < 0 || sec > 86400)
-			return -EINVAL;
-		c->max_span_us = (uint64_t)(sec * 1e6 + 0.5);
-		return 0;
-	}
+	case 'j': return cli_parse_jobs(arg, &c->jobs);
+	case OPT_SPAN: return cli_parse_span(arg, &c->max_span_us);
 	default: return -EINVAL;
 	}
 }

@@ -1,5 +1,7 @@
 /* Script-level parallelism shared by `run` and `diff` (cli.h). */
+#include <errno.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <stdio.h>
 
 #include "harness/cli.h"
@@ -48,6 +50,26 @@ void cli_pool_run(size_t n, int jobs, void (*fn)(void *ctx, size_t i),
 	while (--i >= 1)
 		pthread_join(th[i], NULL);
 	pthread_mutex_destroy(&p.lock);
+}
+
+int cli_parse_jobs(const char *arg, int *out)
+{
+	char *end;
+	long n = strtol(arg, &end, 10);
+	if (!*arg || *end || n < 1 || n > 256)
+		return -EINVAL;
+	*out = (int)n;
+	return 0;
+}
+
+int cli_parse_span(const char *arg, uint64_t *us)
+{
+	char *end;
+	double sec = strtod(arg, &end);
+	if (!*arg || *end || !(sec >= 0 && sec <= 86400))
+		return -EINVAL;
+	*us = (uint64_t)(sec * 1e6 + 0.5);
+	return 0;
 }
 
 bool cli_too_slow(unsigned caps, uint64_t span_us, uint64_t max_us, char *why, size_t cap)

@@ -256,10 +256,7 @@ static int parse_one(struct run_cfg *c, int opt, char *arg)
 	case 'o': c->output = arg; return 0;
 	case OPT_PCAP: c->pcap_dir = arg; return 0;
 	case 'j':
-		if (parse_u64(arg, &n) != 0 || n < 1 || n > 256)
-			return -1;
-		c->jobs = (int)n;
-		return 0;
+		return cli_parse_jobs(arg, &c->jobs);
 	case OPT_SHUFFLE:
 		c->shuffle = true;
 		return parse_u64(arg, &c->shuffle_seed);
@@ -273,13 +270,8 @@ static int parse_one(struct run_cfg *c, int opt, char *arg)
 		return 0;
 	case OPT_SEED: return parse_u64(arg, &c->seed);
 	case OPT_TOL_PCT: return parse_seconds(arg, &c->tolerance_pct);
-	case OPT_MAX_SPAN: {
-		double s;
-		if (parse_seconds(arg, &s) != 0)
-			return -1;
-		c->max_span_us = (uint64_t)(s * 1e6 + 0.5);
-		return 0;
-	}
+	case OPT_MAX_SPAN:
+		return cli_parse_span(arg, &c->max_span_us);
 	case OPT_SPANS: c->spans = true; return 0;
 	case OPT_LOCAL_IP:
 		return parse_ip(c, arg, c->local_ip, 1);
